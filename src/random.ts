@@ -1,0 +1,178 @@
+/**
+ * The project's own seeded random numbers.
+ *
+ * TensorFlow.js seeds are not reliable across ops and backends (initialisers ignore
+ * them; `multinomial` falls back to `Math.random`). So every random number in this
+ * library is drawn here, in plain JavaScript, and uploaded as a tensor. The same seed
+ * then gives bitwise-identical draws on the tensorflow, wasm and cpu backends.
+ *
+ * The core is xoshiro128** (Blackman & Vigna, 2018): 128 bits of state, 32-bit
+ * integer arithmetic only, fast in JavaScript and well tested statistically.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { fail } from './validate';
+
+/** A seed is either a whole number or a generator to draw from. */
+export type Seed = number | Random;
+
+const TWO_POW_24 = 16777216;
+
+/** SplitMix32 step: spreads a seed's bits so that nearby seeds give unrelated states. */
+function splitMix32(x: number): number {
+  x = (x + 0x9e3779b9) | 0;
+  let z = x;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+function checkSeed(fn: string, seed: number): void {
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
+    fail(fn, 'seed', 'a whole number in [0, 2^53)', seed);
+  }
+}
+
+/**
+ * A seeded generator of uniform, normal and Gumbel draws, as arrays or tensors.
+ *
+ * @example
+ * const rng = new Random(42);
+ * const g = rng.gumbel([1000, 3]);   // tf.Tensor of shape [1000, 3]
+ * const other = rng.split();         // an independent stream
+ */
+export class Random {
+  private s = new Uint32Array(4);
+
+  constructor(seed: number) {
+    checkSeed('Random', seed);
+    const low = seed >>> 0;
+    const high = Math.floor(seed / 4294967296) >>> 0;
+    let x = splitMix32(low ^ splitMix32(high));
+    for (let i = 0; i < 4; i++) {
+      x = splitMix32(x + i);
+      this.s[i] = x;
+    }
+    // xoshiro must not start from the all-zero state.
+    if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
+  }
+
+  /** The next 32 random bits, as an unsigned integer. */
+  nextUint32(): number {
+    const s = this.s;
+    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
+    const t = s[1] << 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 11);
+    return result;
+  }
+
+  /**
+   * One uniform draw strictly inside (0, 1).
+   *
+   * It is (k + 1/2) / 2^24 for a random 24-bit k. Zero and one are excluded on
+   * purpose: Gumbel noise is −log(−log u), which is infinite at both ends, and an
+   * infinity would turn a whole gradient into NaN. 24 bits is what a float32 holds
+   * exactly, so the value is the same in float64 and after upload as float32.
+   */
+  nextUniform(): number {
+    return ((this.nextUint32() >>> 8) + 0.5) / TWO_POW_24;
+  }
+
+  /** `n` uniform draws strictly inside (0, 1). */
+  uniformArray(n: number): Float32Array {
+    const out = new Float32Array(checkCount('Random.uniformArray', n));
+    for (let i = 0; i < out.length; i++) out[i] = this.nextUniform();
+    return out;
+  }
+
+  /** `n` standard normal draws (Box–Muller, both outputs of each pair used). */
+  normalArray(n: number): Float32Array {
+    const out = new Float32Array(checkCount('Random.normalArray', n));
+    for (let i = 0; i < out.length; i += 2) {
+      const radius = Math.sqrt(-2 * Math.log(this.nextUniform()));
+      const angle = 2 * Math.PI * this.nextUniform();
+      out[i] = radius * Math.cos(angle);
+      if (i + 1 < out.length) out[i + 1] = radius * Math.sin(angle);
+    }
+    return out;
+  }
+
+  /** `n` standard Gumbel draws, −log(−log u); finite because u is never 0 or 1. */
+  gumbelArray(n: number): Float32Array {
+    const out = new Float32Array(checkCount('Random.gumbelArray', n));
+    for (let i = 0; i < out.length; i++) out[i] = -Math.log(-Math.log(this.nextUniform()));
+    return out;
+  }
+
+  /** A tensor of uniform draws strictly inside (0, 1). */
+  uniform(shape: number[]): tf.Tensor {
+    return tf.tensor(this.uniformArray(sizeOf('Random.uniform', shape)), shape);
+  }
+
+  /** A tensor of standard normal draws. */
+  normal(shape: number[]): tf.Tensor {
+    return tf.tensor(this.normalArray(sizeOf('Random.normal', shape)), shape);
+  }
+
+  /** A tensor of standard Gumbel draws. */
+  gumbel(shape: number[]): tf.Tensor {
+    return tf.tensor(this.gumbelArray(sizeOf('Random.gumbel', shape)), shape);
+  }
+
+  /** A whole number drawn uniformly from [0, n). */
+  integer(n: number): number {
+    if (!Number.isInteger(n) || n < 1 || n > TWO_POW_24) fail('Random.integer', 'n', 'a whole number in [1, 2^24]', n);
+    return Math.floor(this.nextUniform() * n);
+  }
+
+  /** A random permutation of 0 … n−1 (Fisher–Yates). */
+  permutation(n: number): number[] {
+    const order = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.integer(i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    return order;
+  }
+
+  /**
+   * Splits off an independent generator. The child is seeded from this stream's
+   * next draws, so the parent moves on and the two never share a sequence.
+   */
+  split(): Random {
+    const child = new Random(0);
+    for (let i = 0; i < 4; i++) child.s[i] = splitMix32(this.nextUint32() ^ Math.imul(i + 1, 0x27d4eb2d));
+    if ((child.s[0] | child.s[1] | child.s[2] | child.s[3]) === 0) child.s[0] = 1;
+    return child;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+function checkCount(fn: string, n: number): number {
+  if (!Number.isInteger(n) || n < 0) fail(fn, 'n', 'a whole number ≥ 0', n);
+  return n;
+}
+
+function sizeOf(fn: string, shape: number[]): number {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    fail(fn, 'shape', 'an array of whole numbers ≥ 0', shape);
+  }
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * Turns a user's seed into a generator: a number starts a fresh stream, a
+ * `Random` is used as it is (and advances).
+ */
+export function toRandom(seed: Seed, fn: string): Random {
+  if (seed instanceof Random) return seed;
+  checkSeed(fn, seed);
+  return new Random(seed);
+}
