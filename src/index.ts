@@ -2,6 +2,11 @@
  * discrete-gradients: Monte Carlo gradient estimators for discrete random
  * variables, on TensorFlow.js. Everything a notebook needs is exported here.
  */
+import * as tf from '@tensorflow/tfjs';
+
+/** TensorFlow.js itself, so that notebooks use the very instance the library uses. */
+export { tf };
 export * from './backend';
 export * from './random';
 export { describe as describeValue } from './validate';
+export * from './display';

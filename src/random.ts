@@ -15,7 +15,8 @@ import { fail } from './validate';
 /** A seed is either a whole number or a generator to draw from. */
 export type Seed = number | Random;
 
-const TWO_POW_24 = 16777216;
+const TWO_POW_23 = 8388608;
+const TWO_POW_32 = 4294967296;
 
 /** SplitMix32 step: spreads a seed's bits so that nearby seeds give unrelated states. */
 function splitMix32(x: number): number {
@@ -73,13 +74,14 @@ export class Random {
   /**
    * One uniform draw strictly inside (0, 1).
    *
-   * It is (k + 1/2) / 2^24 for a random 24-bit k. Zero and one are excluded on
-   * purpose: Gumbel noise is −log(−log u), which is infinite at both ends, and an
-   * infinity would turn a whole gradient into NaN. 24 bits is what a float32 holds
-   * exactly, so the value is the same in float64 and after upload as float32.
+   * It is (k + 1/2) / 2^23 for a random 23-bit k, so it lies in [2^−24, 1 − 2^−24].
+   * Zero and one are excluded on purpose: Gumbel noise is −log(−log u), which is
+   * infinite at both ends, and an infinity would turn a whole gradient into NaN.
+   * 23 bits, not 24: 1 − 2^−24 is the largest float32 below 1, so every value
+   * stays inside (0, 1) and unchanged after upload as float32.
    */
   nextUniform(): number {
-    return ((this.nextUint32() >>> 8) + 0.5) / TWO_POW_24;
+    return ((this.nextUint32() >>> 9) + 0.5) / TWO_POW_23;
   }
 
   /** `n` uniform draws strictly inside (0, 1). */
@@ -125,8 +127,8 @@ export class Random {
 
   /** A whole number drawn uniformly from [0, n). */
   integer(n: number): number {
-    if (!Number.isInteger(n) || n < 1 || n > TWO_POW_24) fail('Random.integer', 'n', 'a whole number in [1, 2^24]', n);
-    return Math.floor(this.nextUniform() * n);
+    if (!Number.isInteger(n) || n < 1 || n > TWO_POW_32) fail('Random.integer', 'n', 'a whole number in [1, 2^32]', n);
+    return Math.floor((this.nextUint32() / TWO_POW_32) * n);
   }
 
   /** A random permutation of 0 … n−1 (Fisher–Yates). */

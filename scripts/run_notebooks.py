@@ -1,0 +1,85 @@
+"""Re-executes the notebooks headlessly on the tslab kernel.
+
+    python scripts/run_notebooks.py              # run every notebook, fail on any cell error
+    python scripts/run_notebooks.py 01 03        # only the notebooks whose names start so
+    python scripts/run_notebooks.py --inplace    # also save the fresh outputs into the files
+
+tslab reports a failing cell only through the execute reply's status (no `error`
+message), which nbclient checks; so a failed assertion cell fails the run here.
+"""
+import argparse
+import pathlib
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def select(prefixes):
+    every = sorted(NOTEBOOKS.glob("*.ipynb"))
+    if not prefixes:
+        return every
+    chosen = [nb for nb in every if any(nb.stem.startswith(p) or nb.name == p for p in prefixes)]
+    missing = [p for p in prefixes if not any(nb.stem.startswith(p) or nb.name == p for nb in every)]
+    if missing:
+        sys.exit(f"run_notebooks: no notebook matches {', '.join(missing)}; have {', '.join(nb.stem for nb in every)}")
+    return chosen
+
+
+def first_error_text(cell):
+    for out in cell.get("outputs", []):
+        if out.get("name") == "stderr" or out.get("output_type") == "error":
+            return "".join(out.get("text", "")) or "\n".join(out.get("traceback", []))
+    return ""
+
+
+def run(path, inplace, timeout):
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        kernel_name="tslab",
+        timeout=timeout,
+        record_timing=False,  # keeps re-executed notebooks identical apart from printed timings
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
+    start = time.perf_counter()
+    error = None
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError) as exc:
+        failed = next((c for c in nb.cells if c.cell_type == "code" and first_error_text(c)), None)
+        detail = first_error_text(failed) if failed else ""
+        source = failed.source.strip().splitlines()[:6] if failed else []
+        error = "\n".join(["    " + line for line in source] + ["  " + (detail.strip() or str(exc).strip()[:2000])])
+    seconds = time.perf_counter() - start
+    if inplace and error is None:
+        nbformat.write(nb, path)
+    return seconds, error
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", help="notebook name prefixes, e.g. 00 or 01-reinforce")
+    parser.add_argument("--inplace", action="store_true", help="save the executed notebooks with their outputs")
+    parser.add_argument("--timeout", type=int, default=900, help="seconds allowed for one cell")
+    args = parser.parse_args()
+
+    passed, failed = 0, 0
+    for path in select(args.names):
+        seconds, error = run(path, args.inplace, args.timeout)
+        if error is None:
+            passed += 1
+            print(f"ok    {path.name}  {seconds:6.1f} s{'  (outputs saved)' if args.inplace else ''}", flush=True)
+        else:
+            failed += 1
+            print(f"FAIL  {path.name}  {seconds:6.1f} s\n{error}", flush=True)
+    print(f"notebooks: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

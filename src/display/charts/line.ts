@@ -1,0 +1,45 @@
+/** Lines over a quantitative x axis (e.g. iterations), with an optional ± band. */
+import { ChartSpec } from '../render';
+import { assemble, axis, BaseOptions, colorChannel, Row } from './common';
+
+export interface LineOptions extends BaseOptions {
+  data: Row[];
+  x: string;
+  y: string;
+  /** Fields holding the lower and upper edge of a shaded band around the line. */
+  band?: { lower: string; upper: string };
+  /** Horizontal reference lines, e.g. an exact value. */
+  rules?: { y: number; label: string }[];
+  logX?: boolean;
+  logY?: boolean;
+  /** Draw a point at each row as well. */
+  points?: boolean;
+}
+
+/**
+ * A line chart, one line per value of `color`.
+ *
+ * @example
+ * lineChart({ data: history, x: 'step', y: 'loss', color: 'estimator', title: 'Loss' })
+ */
+export function lineChart(o: LineOptions): ChartSpec {
+  const x = axis(o.x, 'quantitative', o.xTitle, o.logX ? { scale: { type: 'log' } } : {});
+  const yScale = o.logY ? { scale: { type: 'log' } } : { scale: { zero: false } };
+  const y = axis(o.y, 'quantitative', o.yTitle, yScale);
+  const layers: object[] = [];
+  if (o.band !== undefined) {
+    layers.push({
+      mark: { type: 'area', opacity: 0.2 },
+      encoding: { x, y: { ...axis(o.band.lower, 'quantitative', o.yTitle ?? o.y, yScale) }, y2: { field: o.band.upper }, ...colorChannel(o.color) },
+    });
+  }
+  layers.push({ mark: { type: 'line', point: o.points ?? false }, encoding: { x, y, ...colorChannel(o.color) } });
+  for (const rule of o.rules ?? []) {
+    layers.push({ mark: { type: 'rule', strokeDash: [4, 4], color: 'black' }, encoding: { y: { datum: rule.y } } });
+    layers.push({
+      mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: 'black' },
+      encoding: { x: { value: 0 }, y: { datum: rule.y }, text: { value: rule.label } },
+    });
+  }
+  return assemble(o, o.data, layers);
+}

@@ -1,0 +1,27 @@
+/** Points in the plane, coloured by a field. */
+import { ChartSpec } from '../render';
+import { assemble, axis, BaseOptions, Row } from './common';
+
+export interface ScatterOptions extends BaseOptions {
+  data: Row[];
+  x: string;
+  y: string;
+  /** Colour by a quantitative field (a gradient) rather than a nominal one. */
+  colorScale?: 'nominal' | 'quantitative';
+  opacity?: number;
+  size?: number;
+}
+
+/**
+ * A scatter plot.
+ *
+ * @example
+ * scatter({ data: points, x: 'z0', y: 'z1', color: 'temperature', title: 'Relaxed samples' })
+ */
+export function scatter(o: ScatterOptions): ChartSpec {
+  const color = o.color === undefined ? {} : { color: { field: o.color, type: o.colorScale ?? 'nominal', title: o.color } };
+  const mark = { type: 'circle', opacity: o.opacity ?? 0.6, size: o.size ?? 20 };
+  return assemble(o, o.data, [
+    { mark, encoding: { x: axis(o.x, 'quantitative', o.xTitle, { scale: { zero: false } }), y: axis(o.y, 'quantitative', o.yTitle, { scale: { zero: false } }), ...color } },
+  ]);
+}
