@@ -47,11 +47,13 @@ export function histogram(o: HistogramOptions): ChartSpec {
   const layers: object[] = [
     {
       transform: [{ filter: 'datum.start != null' }],
-      mark: { type: 'bar', opacity: 0.6, binSpacing: 0 },
+      // A rect from 0 to the density: a 'bar' with both x and x2 set would guess its orientation.
+      mark: { type: 'rect', opacity: 0.6 },
       encoding: {
         x: { field: 'start', type: 'quantitative', title: o.xTitle ?? 'value' },
         x2: { field: 'end' },
         y: { field: 'density', type: 'quantitative', title: o.yTitle ?? 'density' },
+        y2: { datum: 0 },
         ...color,
       },
     },
