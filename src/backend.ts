@@ -19,7 +19,12 @@ export const BACKEND_ENV = 'DISCRETE_GRADIENTS_BACKEND';
 /** Loads the package that registers a backend; false where it is missing or fails. */
 function register(name: BackendName): boolean {
   try {
-    if (name === 'tensorflow') require('@tensorflow/tfjs-node');
+    if (name === 'tensorflow') {
+      // Native TensorFlow logs start-up notices to stderr, which would land in every
+      // notebook's outputs; level 1 keeps its warnings and errors.
+      process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
+      require('@tensorflow/tfjs-node');
+    }
     if (name === 'wasm') require('@tensorflow/tfjs-backend-wasm');
     return tf.findBackendFactory(name) != null;
   } catch {

@@ -1,0 +1,73 @@
+/**
+ * The Bernoulli distribution: one independent 0/1 value per entry of the parameter.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Seed } from '../random';
+import { fail } from '../validate';
+import { checkTrailingShape, received, readStats, TensorInput, toFloatTensor } from './checks';
+import { logisticNoise } from './noise';
+import { LogitsOrProbs, ParameterizedDistribution } from './parameters';
+
+/**
+ * Independent Bernoulli variables with samples as float32 zeros and ones.
+ *
+ * Parameters: `logits` (log-odds log p − log(1 − p), any real number) or `probs` in
+ * [0, 1], any shape; that shape is the batch shape and each event is a scalar.
+ * `logits` reads back as the log-odds (±∞ where a given prob is exactly 0 or 1).
+ *
+ * Sampling compares logistic noise with the logits: L = log u − log(1 − u) < logit
+ * exactly when u < p, and the comparison stays exact at logits where p rounds to 1
+ * in float32. Samples are not differentiable; see `RelaxedBernoulli` [1, 2].
+ *
+ * @example
+ * const d = new Bernoulli({ probs: [0.1, 0.9] });
+ * const x = d.sample(1000, 7);   // [1000, 2] of 0 and 1
+ * const lp = d.logProb(x);       // [1000, 2]
+ * d.dispose();
+ *
+ * References:
+ * [1] Maddison, Mnih and Teh (2017), "The Concrete Distribution: A Continuous Relaxation
+ *     of Discrete Random Variables", ICLR.
+ * [2] Jang, Gu and Poole (2017), "Categorical Reparameterization with Gumbel-Softmax", ICLR.
+ */
+export class Bernoulli extends ParameterizedDistribution {
+  constructor(args: LogitsOrProbs) {
+    super('Bernoulli', args, 'binary', false);
+  }
+
+  /** `n` samples of zeros and ones, shape [n, ...batchShape], float32. */
+  sample(n: number, seed: Seed): tf.Tensor {
+    const { rng, shape } = this.samplingSetup(n, seed);
+    return tf.tidy(() => tf.cast(tf.less(logisticNoise(rng, shape), this.params.logits()), 'float32'));
+  }
+
+  /**
+   * Log-probability of `x` (entries 0 or 1), shape [...sampleShape, ...batchShape],
+   * returned with the same shape. Throws if an entry is not 0 or 1.
+   */
+  logProb(x: TensorInput): tf.Tensor {
+    const fn = `${this.name}.logProb`;
+    return tf.tidy(() => {
+      const { tensor } = toFloatTensor(fn, 'x', x);
+      checkTrailingShape(fn, 'x', tensor, this.batchShape);
+      const stats = readStats(tensor, (t) => [tf.max(tf.abs(tf.mul(t, tf.sub(1, t))))]);
+      if (!stats.finite || stats.extra[0] !== 0) fail(fn, 'x', '0 or 1 everywhere', received(x, tensor, stats));
+      const [logP1, logP0] = this.params.binaryLogProbs().map((t) => tf.broadcastTo(t, tensor.shape));
+      // where() picks one log-probability; x·log p + (1 − x)·log(1 − p) would give 0·(−∞) = NaN at p = 0 or 1.
+      return tf.where(tf.greater(tensor, 0.5), logP1, logP0);
+    });
+  }
+
+  /** Entropy −p log p − (1 − p) log(1 − p) in nats, shape batchShape. */
+  entropy(): tf.Tensor {
+    return tf.tidy(() => {
+      const [logP1, logP0] = this.params.binaryLogProbs();
+      // exp of the log-probabilities, not 1 − p: keeps 1 − p accurate when p is near 1.
+      const term = (logP: tf.Tensor) => {
+        const p = tf.exp(logP);
+        return tf.mul(p, tf.where(tf.greater(p, 0), logP, tf.zerosLike(logP))); // p = 0 contributes 0, not NaN
+      };
+      return tf.neg(tf.add(term(logP1), term(logP0)));
+    });
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The noise that drives sampling, drawn from the project's seeded `Random` and
+ * computed in float64 before upload, so every backend sees the same float32 values.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Random } from '../random';
+
+/** Standard Gumbel noise −log(−log u), shape `shape`. */
+export function gumbelNoise(rng: Random, shape: number[]): tf.Tensor {
+  return rng.gumbel(shape);
+}
+
+/**
+ * Standard logistic noise log u − log(1 − u), shape `shape`. A logistic variable is
+ * the difference of two Gumbels, which is why it drives the binary distributions.
+ * `Random` keeps u in [2^−24, 1 − 2^−24], so every draw is finite (|L| ≤ 16.7).
+ */
+export function logisticNoise(rng: Random, shape: number[]): tf.Tensor {
+  const u = rng.uniformArray(shape.reduce((a, b) => a * b, 1));
+  const values = new Float32Array(u.length);
+  for (let i = 0; i < u.length; i++) values[i] = Math.log(u[i]) - Math.log1p(-u[i]);
+  return tf.tensor(values, shape);
+}
+
+/**
+ * float32's smallest normal number, 2^−126. Below it float32 loses precision and soon
+ * reaches 0, whose log is −∞; relaxed samples are kept at or above it.
+ */
+export const TINY = 2 ** -126;
+
+/** The largest float32 below 1, 1 − 2^−24; relaxed binary samples are kept at or below it. */
+export const BELOW_ONE = 1 - 2 ** -24;
+
+/**
+ * Keeps relaxed samples where float32 can still take their log: at low temperature (or
+ * with large logits) a coordinate can round to exactly 0, or a binary sample to 1, and
+ * then `logProb` of the sample would be −∞ or NaN. The clamp moves a sample by less than
+ * 6e-8 and only where the sample's gradient is already that small.
+ */
+export function keepInside(y: tf.Tensor, upper = 1): tf.Tensor {
+  return tf.clipByValue(y, TINY, upper);
+}

@@ -1,0 +1,89 @@
+/**
+ * The categorical distribution over K outcomes, with samples written as one-hot vectors.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Seed } from '../random';
+import { fail } from '../validate';
+import { checkTrailingShape, received, readStats, TensorInput, toFloatTensor } from './checks';
+import { gumbelNoise } from './noise';
+import { LogitsOrProbs, ParameterizedDistribution } from './parameters';
+
+/**
+ * A categorical distribution whose samples are one-hot float32 vectors of length K.
+ *
+ * Parameters: `logits` (any real numbers; only differences matter) or `probs` (on the
+ * simplex), shape [...batchShape, K]. `logits` reads back normalised, logSoftmax of
+ * what was given, so that `probs = exp(logits)`.
+ *
+ * Samples use the Gumbel-max trick [1, 2]: argmax_k (logits_k + G_k) with G_k standard
+ * Gumbel is distributed as softmax(logits). They are not differentiable; for gradients
+ * see `RelaxedOneHotCategorical`, or `logProb` for the score-function estimator.
+ *
+ * @example
+ * const d = new OneHotCategorical({ logits: [1, 2, 0] });
+ * const x = d.sample(1000, 42);   // [1000, 3], one 1 per row
+ * const lp = d.logProb(x);        // [1000]
+ * d.dispose();
+ *
+ * References:
+ * [1] Maddison, Mnih and Teh (2017), "The Concrete Distribution: A Continuous Relaxation
+ *     of Discrete Random Variables", ICLR.
+ * [2] Jang, Gu and Poole (2017), "Categorical Reparameterization with Gumbel-Softmax", ICLR.
+ */
+export class OneHotCategorical extends ParameterizedDistribution {
+  /** Number of categories K, the size of the last axis. */
+  readonly eventSize: number;
+
+  constructor(args: LogitsOrProbs) {
+    super('OneHotCategorical', args, 'one-hot', false);
+    this.eventSize = this.params.shape[this.params.shape.length - 1];
+  }
+
+  /** `n` one-hot samples, shape [n, ...batchShape, K], float32. */
+  sample(n: number, seed: Seed): tf.Tensor {
+    const { rng, shape } = this.samplingSetup(n, seed);
+    return tf.tidy(() => {
+      const noisy = tf.add(this.params.logits(), gumbelNoise(rng, shape));
+      return tf.cast(tf.oneHot(tf.argMax(noisy, -1), this.eventSize), 'float32');
+    });
+  }
+
+  /**
+   * Log-probability of one-hot vectors `x`, shape [...sampleShape, ...batchShape, K]
+   * → [...sampleShape, ...batchShape]. Throws if `x` is not one-hot.
+   */
+  logProb(x: TensorInput): tf.Tensor {
+    const fn = `${this.name}.logProb`;
+    return tf.tidy(() => {
+      const { tensor } = toFloatTensor(fn, 'x', x);
+      checkTrailingShape(fn, 'x', tensor, this.params.shape);
+      checkOneHot(fn, x, tensor);
+      const logits = tf.broadcastTo(this.params.logits(), tensor.shape);
+      // where(), not x·logits: a zero probability has logit −∞, and 0·(−∞) is NaN.
+      return tf.sum(tf.where(tf.greater(tensor, 0.5), logits, tf.zerosLike(logits)), -1);
+    });
+  }
+
+  /** Shannon entropy −Σ_k p_k log p_k in nats, shape batchShape. */
+  entropy(): tf.Tensor {
+    return tf.tidy(() => {
+      const logits = this.params.logits();
+      const probs = tf.exp(logits);
+      // Terms with p = 0 are 0; swapping their −∞ logit for 0 keeps value and gradient finite.
+      const safe = tf.where(tf.greater(probs, 0), logits, tf.zerosLike(logits));
+      return tf.neg(tf.sum(tf.mul(probs, safe), -1));
+    });
+  }
+}
+
+/** Every entry 0 or 1 and exactly one 1 along the last axis; one download of three numbers. */
+function checkOneHot(fn: string, input: TensorInput, x: tf.Tensor): void {
+  const stats = readStats(x, (t) => [
+    // x(1 − x) is 0 exactly for 0 and 1 (and NaN, which `finite` catches).
+    tf.max(tf.abs(tf.mul(t, tf.sub(1, t)))),
+    tf.max(tf.abs(tf.sub(tf.sum(t, -1), 1))),
+  ]);
+  if (!stats.finite || stats.extra[0] !== 0 || stats.extra[1] !== 0) {
+    fail(fn, 'x', 'one-hot along the last axis (entries 0 or 1, one 1 each)', received(input, x, stats));
+  }
+}

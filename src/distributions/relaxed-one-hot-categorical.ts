@@ -1,0 +1,106 @@
+/**
+ * The Concrete (Gumbel-Softmax) distribution: a continuous relaxation of the one-hot
+ * categorical, on the open simplex.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Seed } from '../random';
+import { checkPositive, fail } from '../validate';
+import { checkTrailingShape, received, readStats, TensorInput, toFloatTensor } from './checks';
+import { gumbelNoise, keepInside } from './noise';
+import { LogitsOrProbs, ParameterizedDistribution, SIMPLEX_TOLERANCE } from './parameters';
+
+/**
+ * The Concrete distribution [1], also called Gumbel-Softmax [2], over points of the
+ * simplex in K dimensions.
+ *
+ * A sample is softmax((logits + G) / τ) with G_k standard Gumbel noise, computed as
+ * exp(logSoftmax(·)). It is reparameterised: gradients reach `logits` or `probs`
+ * (a tensor or variable you passed) through the sample.
+ *
+ * Temperature limits: as τ → 0 samples approach the vertices, one-hot vectors
+ * distributed as `OneHotCategorical` with the same logits; as τ → ∞ they approach the
+ * centre (1/K, …, 1/K). At every τ, argmax of a sample is distributed as
+ * softmax(logits) [1]. At low τ the small coordinates of a sample would underflow to 0
+ * in float32; they are kept at 2^−126 (float32's smallest normal number) instead, so
+ * `logProb` of a sample is always finite.
+ *
+ * Shapes: `logits`/`probs` [...batchShape, K] with K ≥ 2; `sample(n)` [n, ...batchShape, K];
+ * `logProb(x)` maps [...sampleShape, ...batchShape, K] to [...sampleShape, ...batchShape].
+ * `logits` reads back normalised (logSoftmax of what was given).
+ *
+ * @example
+ * const d = new RelaxedOneHotCategorical({ logits: [1, 2, 0], temperature: 0.5 });
+ * const y = d.sample(1000, 42);   // [1000, 3], rows on the simplex
+ * const lp = d.logProb(y);        // [1000]
+ * d.dispose();
+ *
+ * References:
+ * [1] Maddison, Mnih and Teh (2017), "The Concrete Distribution: A Continuous Relaxation
+ *     of Discrete Random Variables", ICLR.
+ * [2] Jang, Gu and Poole (2017), "Categorical Reparameterization with Gumbel-Softmax", ICLR.
+ */
+export class RelaxedOneHotCategorical extends ParameterizedDistribution {
+  /** Number of categories K, the size of the last axis. */
+  readonly eventSize: number;
+  /** τ > 0. */
+  readonly temperature: number;
+
+  constructor(args: LogitsOrProbs & { temperature: number }) {
+    const temperature = checkPositive('RelaxedOneHotCategorical', 'temperature', args?.temperature);
+    super('RelaxedOneHotCategorical', args, 'one-hot', true);
+    this.temperature = temperature;
+    this.eventSize = this.params.shape[this.params.shape.length - 1];
+  }
+
+  /** `n` reparameterised samples on the simplex, shape [n, ...batchShape, K]. */
+  sample(n: number, seed: Seed): tf.Tensor {
+    const { rng, shape } = this.samplingSetup(n, seed);
+    return tf.tidy(() => {
+      const scores = tf.div(tf.add(this.params.logits(), gumbelNoise(rng, shape)), this.temperature);
+      // logSoftmax subtracts the maximum first, so scores of order 1e4 (τ = 0.01) do not overflow.
+      return keepInside(tf.exp(tf.logSoftmax(scores)));
+    });
+  }
+
+  /**
+   * Log-density of points `x` of the open simplex, with respect to Lebesgue measure on
+   * the first K − 1 coordinates ([1], eq. in log space), for normalised logits α:
+   *
+   *   log p(x) = log (K−1)! + (K−1) log τ + Σ_k (α_k − (τ+1) log x_k) − K · logsumexp_k(α_k − τ log x_k).
+   *
+   * Throws if a point has a coordinate ≤ 0 or coordinates not summing to 1 (within 1e-4).
+   */
+  logProb(x: TensorInput): tf.Tensor {
+    const fn = `${this.name}.logProb`;
+    const K = this.eventSize, tau = this.temperature;
+    return tf.tidy(() => {
+      const { tensor } = toFloatTensor(fn, 'x', x);
+      checkTrailingShape(fn, 'x', tensor, this.params.shape);
+      checkOpenSimplex(fn, x, tensor);
+      const alpha = this.params.logits();
+      const logX = tf.log(tensor);
+      // Step 1: the constant, log Γ(K) + (K−1) log τ, in float64.
+      const constant = logFactorial(K - 1) + (K - 1) * Math.log(tau);
+      // Step 2: Σ_k (α_k − (τ+1) log x_k), the numerator of the density.
+      const numerator = tf.sum(tf.sub(alpha, tf.mul(tau + 1, logX)), -1);
+      // Step 3: K · log Σ_k exp(α_k − τ log x_k), the normaliser, by logsumexp.
+      const normaliser = tf.mul(K, tf.logSumExp(tf.sub(alpha, tf.mul(tau, logX)), -1));
+      return tf.add(tf.sub(numerator, normaliser), constant);
+    });
+  }
+}
+
+/** log n! as a float64 sum of logarithms (K is small, so the loop is cheap). */
+function logFactorial(n: number): number {
+  let total = 0;
+  for (let i = 2; i <= n; i++) total += Math.log(i);
+  return total;
+}
+
+/** Every coordinate > 0 and finite, and every last-axis sum within 1e-4 of 1; one download. */
+function checkOpenSimplex(fn: string, input: TensorInput, x: tf.Tensor): void {
+  const stats = readStats(x, (t) => [tf.max(tf.abs(tf.sub(tf.sum(t, -1), 1)))]);
+  if (!stats.finite || stats.min <= 0 || stats.extra[0] > SIMPLEX_TOLERANCE) {
+    fail(fn, 'x', `on the open simplex (entries > 0, summing to 1 within ${SIMPLEX_TOLERANCE} along the last axis)`, received(input, x, stats));
+  }
+}

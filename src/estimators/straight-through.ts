@@ -1,0 +1,46 @@
+/**
+ * Straight-through: a discrete value on the forward pass, the identity on the backward pass.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Received } from '../distributions/checks';
+import { fail } from '../validate';
+
+/**
+ * Rounds a relaxed sample to the discrete value nearest to it, passing gradients
+ * through unchanged (the straight-through estimator, as in [2] §2.2).
+ *
+ * Forward: along the last axis, size K > 1 gives the one-hot vector of the argmax (the
+ * first one on ties); size 1 gives round(y), with ties to even (0.5 → 0). Backward:
+ * the gradient with respect to `y` is the incoming gradient itself. TensorFlow.js has
+ * no stopGradient, so the pair is written with tf.customGrad.
+ *
+ * Shapes: `y` [..., K] → the same shape, float32. A `RelaxedBernoulli` sample of shape
+ * [n, ...batchShape] has no event axis: add one with `y.expandDims(-1)` first, or
+ * the last batch axis will be read as categories.
+ *
+ * @example
+ * const d = new RelaxedOneHotCategorical({ logits: [1, 2, 0], temperature: 0.5 });
+ * const y = straightThrough(d.sample(1000, 0));      // one-hot rows, soft gradients
+ * const b = straightThrough(new RelaxedBernoulli({ logits: [0.3], temperature: 1 }).sample(10, 0)); // [10, 1] of 0/1
+ *
+ * References:
+ * [1] Bengio, Léonard and Courville (2013), "Estimating or Propagating Gradients Through
+ *     Stochastic Neurons for Conditional Computation", arXiv:1308.3432.
+ * [2] Jang, Gu and Poole (2017), "Categorical Reparameterization with Gumbel-Softmax", ICLR.
+ */
+export function straightThrough(y: tf.Tensor): tf.Tensor {
+  const fn = 'straightThrough';
+  if (!(y instanceof tf.Tensor)) fail(fn, 'y', 'a tf.Tensor', y);
+  if (y.rank < 1 || y.size === 0) fail(fn, 'y', 'a non-empty tensor of rank ≥ 1 (the last axis holds the event)', y);
+  if (y.dtype !== 'float32') fail(fn, 'y', 'a float32 tensor', new Received(`a tensor of dtype ${y.dtype} and shape [${y.shape.join(', ')}]`));
+  return identityGradient(y);
+}
+
+const identityGradient = tf.customGrad((...args) => {
+  const y = args[0] as tf.Tensor;
+  const K = y.shape[y.rank - 1];
+  // customGrad runs the forward pass inside tf.tidy, so the argmax is freed.
+  const hard = K === 1 ? tf.round(y) : tf.cast(tf.oneHot(tf.argMax(y, -1), K), 'float32');
+  // clone: the engine disposes what gradFunc returns, and dy is not ours to dispose.
+  return { value: hard, gradFunc: (dy: tf.Tensor) => tf.clone(dy) };
+});

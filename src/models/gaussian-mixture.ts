@@ -1,0 +1,106 @@
+/**
+ * Seed 002's model: a discrete bucket s picks the mean and scale of a Gaussian z,
+ * and we want the gradient of E[z²] with respect to every parameter.
+ *
+ *   s ~ Categorical(softmax(logP)),            s ∈ {0, …, K−1}
+ *   μ(s) = sigmoid([X, onehot(s)]·A + B),       log σ(s) = [X, onehot(s)]·C + D
+ *   z | s ~ N(μ(s), σ(s)²),                      objective E[z²] = Σ_s P_s (μ_s² + σ_s²)
+ *
+ * The exact objective is a finite sum, so its exact gradient is the ground truth
+ * against which the three Monte Carlo methods of the seed are compared.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Random } from '../random';
+import { checkPositiveInteger } from '../validate';
+
+/** The parameters of the model, by the seed's names. */
+export interface MixtureParameters<T = tf.Variable> {
+  logP: T; // [1, K]   bucket logits
+  A: T; //    [D+K, 1] weights of the mean
+  B: T; //    [1]      bias of the mean
+  C: T; //    [D+K, 1] weights of the log scale
+  D: T; //    [1]      bias of the log scale
+}
+
+export const PARAMETER_NAMES = ['logP', 'A', 'B', 'C', 'D'] as const;
+export type ParameterName = (typeof PARAMETER_NAMES)[number];
+
+/**
+ * The model with all parameters and the input X drawn N(0, 1) from a seed.
+ *
+ * @example
+ * const model = new GaussianMixtureModel({ seed: 1 });
+ * const { value, grads } = model.exactGradient();   // grads.A is a Float32Array of 15 numbers
+ */
+export class GaussianMixtureModel {
+  readonly buckets: number;
+  readonly dim: number;
+  readonly params: MixtureParameters;
+  /** The fixed input, [1, dim]. */
+  readonly X: tf.Tensor2D;
+
+  constructor(options: { seed: number; buckets?: number; dim?: number }) {
+    this.buckets = checkPositiveInteger('GaussianMixtureModel', 'buckets', options.buckets ?? 5);
+    this.dim = checkPositiveInteger('GaussianMixtureModel', 'dim', options.dim ?? 10);
+    const rng = new Random(options.seed);
+    const width = this.dim + this.buckets;
+    // tidy frees each drawn tensor once the variable has copied it.
+    const normalVariable = (shape: number[]) => tf.tidy(() => tf.variable(rng.normal(shape)));
+    this.params = {
+      logP: normalVariable([1, this.buckets]),
+      A: normalVariable([width, 1]),
+      B: normalVariable([1]),
+      C: normalVariable([width, 1]),
+      D: normalVariable([1]),
+    };
+    this.X = rng.normal([1, this.dim]) as tf.Tensor2D;
+  }
+
+  /** Bucket probabilities P = softmax(logP), [1, K]. */
+  probs(): tf.Tensor2D {
+    return tf.softmax(this.params.logP) as tf.Tensor2D;
+  }
+
+  /**
+   * Mean and log scale for a batch of (one-hot or relaxed) buckets s, [m, K] → two [m, 1].
+   * Relaxed buckets are what the Gumbel-Softmax method feeds in.
+   */
+  meanAndLogScale(s: tf.Tensor2D): { mu: tf.Tensor2D; logSigma: tf.Tensor2D } {
+    const input = tf.concat([tf.tile(this.X, [s.shape[0], 1]), s], 1);
+    const mu = tf.sigmoid(tf.add(tf.matMul(input, this.params.A as tf.Tensor2D), this.params.B)) as tf.Tensor2D;
+    const logSigma = tf.add(tf.matMul(input, this.params.C as tf.Tensor2D), this.params.D) as tf.Tensor2D;
+    return { mu, logSigma };
+  }
+
+  /** The one-hot code of every bucket, [K, K]. */
+  allBuckets(): tf.Tensor2D {
+    return tf.oneHot(tf.range(0, this.buckets, 1, 'int32'), this.buckets).toFloat() as tf.Tensor2D;
+  }
+
+  /** The exact objective E[z²] = Σ_s P_s (μ_s² + σ_s²), a scalar. */
+  exactObjective(): tf.Scalar {
+    return tf.tidy(() => {
+      const { mu, logSigma } = this.meanAndLogScale(this.allBuckets());
+      const conditional = tf.add(tf.square(mu), tf.exp(tf.mul(2, logSigma))); // E[z² | s], [K, 1]
+      return tf.matMul(this.probs(), conditional).reshape([]) as tf.Scalar;
+    });
+  }
+
+  /** The parameters as a list, in PARAMETER_NAMES order. */
+  variables(): tf.Variable[] {
+    return PARAMETER_NAMES.map((name) => this.params[name]);
+  }
+
+  dispose(): void {
+    tf.dispose([...this.variables(), this.X]);
+  }
+}
+
+/** Gradients of a scalar function of the model's parameters, read back as arrays. */
+export function gradientsOf(model: GaussianMixtureModel, objective: () => tf.Scalar): { value: number; grads: MixtureParameters<Float32Array> } {
+  const { value, grads } = tf.variableGrads(objective, model.variables());
+  const arrays = Object.fromEntries(PARAMETER_NAMES.map((name) => [name, grads[model.params[name].name].dataSync() as Float32Array]));
+  const result = { value: value.dataSync()[0], grads: arrays as unknown as MixtureParameters<Float32Array> };
+  tf.dispose([value, ...Object.values(grads)]);
+  return result;
+}
