@@ -107,3 +107,16 @@ export function trainToyArgmax(
   optimizer.dispose();
   return history;
 }
+
+/**
+ * Fraction of `arrays` whose largest entry the model finds when the noise is
+ * switched off: argmax(x W) against the true position of the maximum.
+ */
+export function toyArgmaxAccuracy(model: ToyArgmaxModel, arrays: number[][]): number {
+  return tf.tidy(() => {
+    const x = tf.tensor2d(arrays);
+    const found = tf.argMax(tf.matMul(x, model.kernel as tf.Tensor2D), -1);
+    const truth = tf.argMax(x, -1);
+    return tf.mean(tf.cast(tf.equal(found, truth), 'float32')).dataSync()[0];
+  });
+}

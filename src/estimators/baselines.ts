@@ -1,0 +1,91 @@
+/**
+ * Baselines for REINFORCE. Subtracting a baseline b from the loss leaves the score
+ * function estimator unbiased whenever b does not depend on the sample it multiplies,
+ * because E_q[∇ log q(y)] = 0; a good b shrinks the variance.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, fail } from '../validate';
+import type { BaselineOption } from './types';
+
+/**
+ * An exponential moving average of past mean losses, used as a REINFORCE baseline.
+ *
+ * It keeps state across calls, so the caller creates one and passes the same instance
+ * to every step of a loop. Step t uses the average of the losses of steps 0 … t−1
+ * (0 at the first step), never its own samples, so the estimate stays unbiased.
+ * After the step it moves: b ← decay·b + (1 − decay)·mean loss (the first mean loss
+ * starts it).
+ *
+ * @example
+ * const baseline = new MovingAverageBaseline({ decay: 0.9 });
+ * for (let t = 0; t < steps; t++) {
+ *   const { grad } = reinforce(problem, { numSamples: 100, seed: rng, baseline });
+ *   ...
+ * }
+ */
+export class MovingAverageBaseline {
+  readonly decay: number;
+  private average: number | undefined = undefined;
+
+  /** @param options.decay weight of the old average, in [0, 1); default 0.9. */
+  constructor(options: { decay?: number } = {}) {
+    const decay = options.decay ?? 0.9;
+    if (typeof decay !== 'number' || !(decay >= 0 && decay < 1)) {
+      fail('MovingAverageBaseline', 'decay', 'a number in [0, 1)', decay);
+    }
+    this.decay = decay;
+  }
+
+  /** The baseline the next step will use (0 before any update). */
+  get value(): number {
+    return this.average ?? 0;
+  }
+
+  /** Moves the average towards a step's mean loss. */
+  update(meanLoss: number): void {
+    if (!Number.isFinite(meanLoss)) return; // a NaN loss must not poison every later step
+    this.average = this.average === undefined ? meanLoss : this.decay * this.average + (1 - this.decay) * meanLoss;
+  }
+
+  /** Forgets the history, e.g. before a new run. */
+  reset(): void {
+    this.average = undefined;
+  }
+}
+
+/** The baseline names, as strings; 'moving-average' is accepted by `optimize`, which owns the state. */
+export const BASELINE_NAMES = ['none', 'moving-average', 'leave-one-out'] as const;
+export type BaselineName = (typeof BASELINE_NAMES)[number];
+
+/** Checks a baseline option of an estimator call. */
+export function checkBaseline(fn: string, baseline: unknown, numSamples: number): BaselineOption {
+  if (baseline === undefined || baseline === 'none') return 'none';
+  if (baseline instanceof MovingAverageBaseline) return baseline;
+  if (baseline === 'moving-average') {
+    throw new Error(
+      `${fn}: baseline 'moving-average' keeps state across calls, so pass an instance you keep: ` +
+        `baseline: new MovingAverageBaseline({ decay: 0.9 }) (optimize() accepts the string and owns one), but got ${describe(baseline)}`,
+    );
+  }
+  if (baseline === 'leave-one-out') {
+    if (numSamples < 2) fail(fn, 'numSamples', 'at least 2 with the leave-one-out baseline', numSamples);
+    return baseline;
+  }
+  return fail(fn, 'baseline', `one of ${BASELINE_NAMES.join(', ')} (or a MovingAverageBaseline)`, baseline);
+}
+
+/**
+ * The weights (f_i − b_i) that multiply ∇ log q(y_i), for losses f [n].
+ *
+ * Leave-one-out (Kool et al. 2019): b_i is the mean of the other n − 1 losses, so
+ * f_i − b_i = n/(n − 1)·(f_i − f̄), with f̄ the mean of all n.
+ */
+export function centredLosses(losses: tf.Tensor1D, baseline: BaselineOption): tf.Tensor1D {
+  if (baseline === 'none') return losses;
+  if (baseline === 'leave-one-out') {
+    const n = losses.shape[0];
+    return tf.mul(tf.sub(losses, tf.mean(losses)), n / (n - 1)) as tf.Tensor1D;
+  }
+  return tf.sub(losses, baseline.value) as tf.Tensor1D;
+}
+

@@ -1,0 +1,3 @@
+/** Training: the SGD loop with history, and temperature schedules. */
+export * from './schedules';
+export * from './optimize';

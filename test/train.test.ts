@@ -1,0 +1,120 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../src/backend';
+import { ESTIMATOR_NAMES, EstimatorName } from '../src/estimators';
+import { constantTemperature, exponentialAnnealing, historyRows, optimize, OptimizeOptions, TrainingRecord } from '../src/train';
+import { SEED_000_CATEGORICAL_TARGET, squaredErrorExactLoss, squaredErrorLoss } from '../src/models/seed-000';
+
+before(async () => { await initBackend(); });
+
+const TARGET = SEED_000_CATEGORICAL_TARGET as number[];
+
+function run(estimator: EstimatorName, extra: Partial<OptimizeOptions> = {}) {
+  const logits = tf.variable(tf.tensor1d([1, 1, 1]));
+  const history = optimize({
+    logits, estimator, problem: { family: 'categorical', loss: squaredErrorLoss(TARGET) },
+    steps: 200, learningRate: 0.05, numSamples: 100, seed: 0, temperature: 1, recordEvery: 50, ...extra,
+  });
+  const final = Array.from(logits.dataSync());
+  logits.dispose();
+  return { history, final };
+}
+
+// Schedules: exact values.
+
+test('constantTemperature gives its τ at every step', () => {
+  const s = constantTemperature(5);
+  assert.deepEqual([0, 1, 9999].map(s), [5, 5, 5]);
+});
+
+test('exponentialAnnealing: max(τ0·exp(−r·t′), τmin), t′ rounded down to a multiple of N', () => {
+  const s = exponentialAnnealing({ initial: 5, rate: 1e-3, minimum: 0.5, every: 100 });
+  assert.equal(s(0), 5);
+  assert.equal(s(99), 5);
+  assert.ok(Math.abs(s(100) - 5 * Math.exp(-0.1)) < 1e-12);
+  assert.equal(s(199), s(100));
+  assert.ok(Math.abs(s(250) - 5 * Math.exp(-0.2)) < 1e-12);
+  assert.equal(s(100_000), 0.5);
+  // Defaults as in Jang et al.: τ0 = 1, τmin = 0.5, updated every step.
+  const d = exponentialAnnealing({ rate: 1e-4 });
+  assert.ok(Math.abs(d(1000) - Math.exp(-0.1)) < 1e-12);
+  assert.equal(d(10_000_000), 0.5);
+});
+
+test('schedules refuse bad arguments', () => {
+  assert.throws(() => constantTemperature(0), /constantTemperature: temperature must be a finite number > 0, but got 0/);
+  assert.throws(() => exponentialAnnealing({ rate: -1 }), /exponentialAnnealing: rate must be a finite number ≥ 0, but got -1/);
+  assert.throws(() => exponentialAnnealing({ rate: 1, initial: 1, minimum: 2 }), /minimum must be at most initial \(1\), but got 2/);
+  assert.throws(() => exponentialAnnealing({ rate: 1, every: 0 }), /every must be a whole number ≥ 1, but got 0/);
+  assert.throws(() => exponentialAnnealing({ rate: 1 })(-1), /step must be a whole number ≥ 0, but got -1/);
+  assert.throws(() => constantTemperature(1)(1.5), /step must be a whole number ≥ 0, but got 1.5/);
+});
+
+// The loop.
+
+test('optimize records every recordEvery steps and the last, with the exact loss at each record', () => {
+  const seen: TrainingRecord[] = [];
+  const { history, final } = run('st-gumbel-softmax', { steps: 120, recordEvery: 50, onRecord: (r) => seen.push(r) });
+  assert.deepEqual(history.step, [0, 50, 100, 119]);
+  assert.equal(seen.length, 4);
+  assert.ok(Math.abs(history.exactLoss[0] - squaredErrorExactLoss([1, 1, 1], TARGET)) < 1e-6);
+  history.probs.forEach((p) => assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-5));
+  assert.deepEqual(history.temperature, [1, 1, 1, 1]);
+  assert.ok(history.gradNorm.every((g) => g > 0 && Number.isFinite(g)));
+  assert.ok(final.every(Number.isFinite));
+  const rows = historyRows(history, { estimator: 'st' });
+  assert.deepEqual(Object.keys(rows[0]).sort(), ['estimator', 'exactLoss', 'gradNorm', 'loss', 'p0', 'p1', 'p2', 'step', 'temperature']);
+});
+
+test('REINFORCE with a leave-one-out baseline drives seed 000 towards its optimum', () => {
+  const { history } = run('reinforce', { steps: 400, learningRate: 0.5, baseline: 'leave-one-out', recordEvery: 399 });
+  // The optimum puts all mass on the middle category, where the loss is 0.14.
+  assert.ok(history.exactLoss[1] < 0.3, `exact loss ${history.exactLoss[1]}`);
+  assert.ok(history.probs[1][1] > 0.8);
+});
+
+test('a temperature schedule is followed, and the moving-average baseline string is accepted', () => {
+  const schedule = exponentialAnnealing({ initial: 2, rate: 0.01, minimum: 0.5, every: 10 });
+  const { history } = run('gumbel-softmax', { steps: 101, recordEvery: 50, temperature: schedule });
+  assert.deepEqual(history.temperature, [2, schedule(50), schedule(100)]);
+  const r = run('reinforce', { steps: 20, baseline: 'moving-average', temperature: undefined });
+  assert.ok(r.history.temperature.every(Number.isNaN));
+});
+
+test('the same seed gives the same history', () => {
+  for (const estimator of ['reinforce', 'st-gumbel-softmax'] as const) {
+    assert.deepEqual(run(estimator, { steps: 60 }), run(estimator, { steps: 60 }));
+    assert.notDeepEqual(run(estimator, { steps: 60 }).final, run(estimator, { steps: 60, seed: 1 }).final);
+  }
+});
+
+test('1000 optimisation steps of each estimator leave tf.memory().numTensors unchanged', () => {
+  for (const estimator of ESTIMATOR_NAMES) {
+    const logits = tf.variable(tf.tensor1d([1, 1, 1]));
+    const before = tf.memory().numTensors;
+    optimize({
+      logits, estimator, problem: { family: 'categorical', loss: squaredErrorLoss(TARGET) },
+      steps: 1000, learningRate: 0.01, numSamples: 100, seed: 0, temperature: 5, recordEvery: 100,
+      baseline: estimator === 'reinforce' ? 'moving-average' : undefined,
+    });
+    assert.equal(tf.memory().numTensors, before, estimator);
+    logits.dispose();
+  }
+});
+
+test('optimize refuses bad options', () => {
+  const base = {
+    logits: tf.variable(tf.tensor1d([1, 1, 1])), estimator: 'reinforce' as EstimatorName,
+    problem: { family: 'categorical' as const, loss: squaredErrorLoss(TARGET) },
+    steps: 10, learningRate: 0.1, numSamples: 10, seed: 0,
+  };
+  assert.throws(() => optimize({ ...base, estimator: 'relax' as EstimatorName }), /optimize: estimator must be one of exact, reinforce, gumbel-softmax, st-gumbel-softmax, but got "relax"/);
+  assert.throws(() => optimize({ ...base, estimator: 'gumbel-softmax' }), /optimize: temperature must be given for 'gumbel-softmax'/);
+  assert.throws(() => optimize({ ...base, logits: tf.tensor1d([1, 1, 1]) as tf.Variable }), /optimize: logits must be a tf.Variable/);
+  assert.throws(() => optimize({ ...base, steps: 0 }), /optimize: steps must be a whole number ≥ 1, but got 0/);
+  assert.throws(() => optimize({ ...base, learningRate: -0.1 }), /optimize: learningRate must be a finite number > 0, but got -0.1/);
+  assert.throws(() => optimize({ ...base, numSamples: 1.5 }), /optimize: numSamples must be a whole number ≥ 1, but got 1.5/);
+  assert.throws(() => optimize({ ...base, baseline: 'average' as 'none' }), /optimize: baseline must be one of none, moving-average, leave-one-out \(or a MovingAverageBaseline\), but got "average"/);
+  base.logits.dispose();
+});
