@@ -93,26 +93,14 @@ export function categoricalKL(logits: tf.Tensor, priorLogits?: tf.Tensor): tf.Te
  * discreteMonteCarloEntropy(logits, 10_000, 0, 1).print();  // ≈ 1.213 for π = [.5, .25, .125, .125]
  */
 export function discreteMonteCarloEntropy(logits: tf.Tensor, numSamples: number, seed: Seed, temperature: number): tf.Tensor {
-  return tf.tidy(() => tf.neg(discreteMonteCarloKLOrNegEntropy('discreteMonteCarloEntropy', logits, numSamples, seed, temperature, null)));
+  return tf.tidy(() => tf.neg(meanCategoricalLogRatio('discreteMonteCarloEntropy', logits, numSamples, seed, temperature, null, true)));
 }
 
 /** Monte Carlo KL(q‖p) on discretised samples: (1/n) Σ_i Σ_k ST(z_i)_k (log π_k − log p_k); unbiased. */
 export function discreteMonteCarloKL(
   logits: tf.Tensor, numSamples: number, seed: Seed, temperature: number, priorLogits?: tf.Tensor,
 ): tf.Tensor {
-  return discreteMonteCarloKLOrNegEntropy('discreteMonteCarloKL', logits, numSamples, seed, temperature, priorLogits);
-}
-
-function discreteMonteCarloKLOrNegEntropy(
-  fn: string, logits: tf.Tensor, numSamples: number, seed: Seed, temperature: number, priorLogits: tf.Tensor | undefined | null,
-): tf.Tensor {
-  checkLogits(fn, logits);
-  return tf.tidy(() => {
-    const { z } = relaxedSamples(fn, logits, numSamples, seed, temperature);
-    const logPi = tf.logSoftmax(logits);
-    const weights = priorLogits === null ? logPi : tf.sub(logPi, priorLogProbs(fn, logits, priorLogits));
-    return meanDot(straightThrough(z), weights);
-  });
+  return meanCategoricalLogRatio('discreteMonteCarloKL', logits, numSamples, seed, temperature, priorLogits, true);
 }
 
 /**
@@ -125,24 +113,32 @@ function discreteMonteCarloKLOrNegEntropy(
  * maddison21Entropy(logits, 10_000, 0, 10).print();  // ≈ 1.53, above H = 1.213
  */
 export function maddison21Entropy(logits: tf.Tensor, numSamples: number, seed: Seed, temperature: number): tf.Tensor {
-  return tf.tidy(() => tf.neg(maddison21KLOrNegEntropy('maddison21Entropy', logits, numSamples, seed, temperature, null)));
+  return tf.tidy(() => tf.neg(meanCategoricalLogRatio('maddison21Entropy', logits, numSamples, seed, temperature, null, false)));
 }
 
 /** Eq. 21 of [1] for the KL term: (1/n) Σ_i Σ_k z_ik (log π_k − log p_k) at relaxed samples. */
 export function maddison21KL(
   logits: tf.Tensor, numSamples: number, seed: Seed, temperature: number, priorLogits?: tf.Tensor,
 ): tf.Tensor {
-  return maddison21KLOrNegEntropy('maddison21KL', logits, numSamples, seed, temperature, priorLogits);
+  return meanCategoricalLogRatio('maddison21KL', logits, numSamples, seed, temperature, priorLogits, false);
 }
 
-function maddison21KLOrNegEntropy(
-  fn: string, logits: tf.Tensor, numSamples: number, seed: Seed, temperature: number, priorLogits: tf.Tensor | undefined | null,
+/**
+ * Both sample-based categorical estimates in one place: the mean over relaxed samples
+ * of Σ_k w_k (log π_k − log p_k), where w is the relaxed sample z itself (eq. 21) or
+ * its discretisation ST(z) (discrete Monte Carlo). With `priorLogits` null the log p
+ * term is dropped, which gives −H instead of the KL.
+ */
+function meanCategoricalLogRatio(
+  fn: string, logits: tf.Tensor, numSamples: number, seed: Seed, temperature: number,
+  priorLogits: tf.Tensor | undefined | null, discretise: boolean,
 ): tf.Tensor {
   checkLogits(fn, logits);
   return tf.tidy(() => {
     const { z } = relaxedSamples(fn, logits, numSamples, seed, temperature);
     const logPi = tf.logSoftmax(logits);
-    return meanDot(z, priorLogits === null ? logPi : tf.sub(logPi, priorLogProbs(fn, logits, priorLogits)));
+    const weights = priorLogits === null ? logPi : tf.sub(logPi, priorLogProbs(fn, logits, priorLogits));
+    return meanDot(discretise ? straightThrough(z) : z, weights);
   });
 }
 
