@@ -145,9 +145,9 @@ function meanCategoricalLogRatio(
 /**
  * The entropy of the continuous relaxation itself: −(1/n) Σ_i log p_τ(z_i), with p_τ
  * the Concrete density of [1]. A differential entropy: it can be negative and
- * goes to −∞ as τ → 0, so it does not approach H(q) (seed 001: "way off"). At low τ
- * (about 0.1 for K = 4) small coordinates of z underflow to 0 in float32, and
- * `RelaxedOneHotCategorical.logProb` refuses such points with an error.
+ * goes to −∞ as τ → 0, so it does not approach H(q) (seed 001: "way off"). Below
+ * about τ = 0.2 (for K = 4) small coordinates of z underflow in float32; the sampler
+ * clamps them to 2^−126, so the value stays finite but is no longer accurate.
  *
  * @example
  * concreteMonteCarloEntropy(logits, 10_000, 0, 1).print();  // ≈ −2.7

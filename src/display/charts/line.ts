@@ -23,7 +23,8 @@ export interface LineOptions extends BaseOptions {
  * lineChart({ data: history, x: 'step', y: 'loss', color: 'estimator', title: 'Loss' })
  */
 export function lineChart(o: LineOptions): ChartSpec {
-  const x = axis(o.x, 'quantitative', o.xTitle, o.logX ? { scale: { type: 'log' } } : {});
+  // nice: false on log axes, or the range is rounded out to whole decades.
+  const x = axis(o.x, 'quantitative', o.xTitle, o.logX ? { scale: { type: 'log', nice: false } } : {});
   const yScale = o.logY ? { scale: { type: 'log' } } : { scale: { zero: false } };
   const y = axis(o.y, 'quantitative', o.yTitle, yScale);
   const layers: object[] = [];
@@ -35,8 +36,11 @@ export function lineChart(o: LineOptions): ChartSpec {
   }
   layers.push({ mark: { type: 'line', point: o.points ?? false }, encoding: { x, y, ...colorChannel(o.color) } });
   for (const rule of o.rules ?? []) {
-    layers.push({ mark: { type: 'rule', strokeDash: [4, 4], color: 'black' }, encoding: { y: { datum: rule.y } } });
+    // Each rule layer has one row of its own: on the chart's data it would be drawn once per row.
+    const single = { data: { values: [{}] } };
+    layers.push({ ...single, mark: { type: 'rule', strokeDash: [4, 4], color: 'black' }, encoding: { y: { datum: rule.y } } });
     layers.push({
+      ...single,
       mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: 'black' },
       encoding: { x: { value: 0 }, y: { datum: rule.y }, text: { value: rule.label } },
     });
