@@ -13,7 +13,7 @@ import { Random, toRandom } from '../random';
 import { straightThrough } from './straight-through';
 import {
   checkNumSamples, checkProblem, EstimateOptions, Family, GradientEstimate, GradientProblem,
-  perSampleLoss, readLoss, requireTemperature,
+  perSampleLoss, readLoss, requireTemperature, wantsLoss,
 } from './types';
 
 /**
@@ -53,7 +53,7 @@ function pathwise(fn: string, hard: boolean, problem: GradientProblem, options: 
       return tf.mean(perSampleLoss(fn, problem, hard ? hardened(problem, z) : z)) as tf.Scalar;
     };
     const { value, grad: g } = tf.valueAndGrad(meanLoss)(problem.logits);
-    loss = readLoss(fn, value, problem.logits);
+    if (wantsLoss(options)) loss = readLoss(fn, value, problem.logits);
     return g;
   });
   return { grad, loss };

@@ -11,7 +11,7 @@ import { gumbelNoise, logisticNoise } from '../distributions/noise';
 import { Random, toRandom } from '../random';
 import { centredLosses, checkBaseline, MovingAverageBaseline } from './baselines';
 import {
-  checkNumSamples, checkProblem, EstimateOptions, Family, GradientEstimate, GradientProblem, perSampleLoss, readLoss,
+  checkNumSamples, checkProblem, EstimateOptions, Family, GradientEstimate, GradientProblem, perSampleLoss, readLoss, wantsLoss,
 } from './types';
 
 /**
@@ -50,6 +50,8 @@ export function reinforce(problem: GradientProblem, options: EstimateOptions): G
   const baseline = checkBaseline(fn, options.baseline, n);
   const rng = toRandom(options.seed, fn);
   const { family, logits } = problem;
+  // A moving-average baseline learns from every step's loss, so it always needs the number.
+  const read = wantsLoss(options) || baseline instanceof MovingAverageBaseline;
   let loss = NaN;
   const grad = tf.tidy(() => {
     const y = discreteSample(family, logits, n, rng);
@@ -58,7 +60,7 @@ export function reinforce(problem: GradientProblem, options: EstimateOptions): G
     const probs = family === 'categorical' ? tf.softmax(logits) : tf.sigmoid(logits);
     const weightedSamples = tf.matMul(tf.reshape(weights, [1, n]), tf.reshape(y, [n, -1]));
     const g = tf.div(tf.sub(tf.reshape(weightedSamples, logits.shape), tf.mul(tf.sum(weights), probs)), n);
-    loss = readLoss(fn, tf.mean(losses), logits);
+    if (read) loss = readLoss(fn, tf.mean(losses), logits);
     return g;
   });
   if (baseline instanceof MovingAverageBaseline) baseline.update(loss);
@@ -77,6 +79,7 @@ export function discreteSample(family: Family, logits: tf.Tensor, n: number, rng
   return tf.tidy(() => {
     if (family === 'bernoulli') return tf.cast(tf.less(logisticNoise(rng, shape), logits), 'float32');
     const K = logits.shape[logits.rank - 1];
+    // Cast rather than ask oneHot for float32: the wasm backend's float oneHot is wrong in tfjs 4.22.
     return tf.cast(tf.oneHot(tf.argMax(tf.add(logits, gumbelNoise(rng, shape)), -1), K), 'float32');
   });
 }

@@ -50,6 +50,22 @@ export interface EstimateOptions {
   baseline?: BaselineOption;
 }
 
+/**
+ * `EstimateOptions` plus one option for the library's own training loop; it is not
+ * exported from the package. With `readLoss: false` an estimator skips the download
+ * of its mean loss (and the finiteness check of the logits that rides on it) and
+ * returns `loss: NaN`: a step that `optimize` does not record has no use for the
+ * number, and the download costs a few ops and a round trip to the backend per step.
+ */
+export interface InternalEstimateOptions extends EstimateOptions {
+  readLoss?: boolean;
+}
+
+/** Whether an estimator called with `options` must download its mean loss (yes, unless told otherwise). */
+export function wantsLoss(options: EstimateOptions): boolean {
+  return (options as InternalEstimateOptions).readLoss !== false;
+}
+
 /** The result of every estimator. `grad` is the only tensor it leaves allocated. */
 export interface GradientEstimate {
   /** The estimate of ∇_logits E_q[f], shaped like the logits. */

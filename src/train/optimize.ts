@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ESTIMATOR_NAMES, EstimatorName, estimators } from '../estimators';
 import { BASELINE_NAMES, BaselineName, MovingAverageBaseline } from '../estimators/baselines';
 import { eventSpaceSize, exactObjective, MAX_EXACT_EVENTS } from '../estimators/exact';
-import { BaselineOption, Family, FAMILIES, GradientProblem } from '../estimators/types';
+import { BaselineOption, Family, FAMILIES, GradientProblem, InternalEstimateOptions } from '../estimators/types';
 import { Seed, toRandom } from '../random';
 import { checkPositive, checkPositiveInteger, fail } from '../validate';
 import { TemperatureSchedule, toSchedule } from './schedules';
@@ -61,7 +61,9 @@ export interface OptimizeOptions {
  * Runs `steps` SGD steps, logits ← logits − learningRate·ĝ, and returns the history.
  *
  * Each step is one estimator call inside `tf.tidy` plus one update, so
- * `tf.memory().numTensors` is the same after the loop as before it.
+ * `tf.memory().numTensors` is the same after the loop as before it. Only recorded
+ * steps read anything back from the backend (the loss, q's probabilities, ‖ĝ‖), and
+ * a non-finite logit is reported at the next recorded step.
  *
  * @example
  * const logits = tf.variable(tf.tensor1d([1, 1, 1]));
@@ -106,7 +108,9 @@ export function optimize(options: OptimizeOptions): TrainingHistory {
     const record = step % recordEvery === 0 || step === steps - 1;
     tf.tidy(() => {
       const exactLoss = record && withExact ? exactObjective(full) : NaN;
-      const { grad, loss } = estimator(full, { numSamples, seed: rng, temperature, baseline });
+      // Only recorded steps download the estimate's loss (and check the logits are finite).
+      const estimateOptions: InternalEstimateOptions = { numSamples, seed: rng, temperature, baseline, readLoss: record };
+      const { grad, loss } = estimator(full, estimateOptions);
       if (record) {
         const entry = readRecord(step, loss, exactLoss, temperature, full, grad);
         append(history, entry);
