@@ -7,12 +7,16 @@
  * - elementary: the sum over s kept exact, z reparameterised (z = μ + σ ε);
  * - Gumbel-Softmax: s relaxed to a point of the simplex at temperature τ, z reparameterised;
  * - log trick (REINFORCE): s sampled, ∇ log P_s weighted by the loss, z reparameterised.
+ *
+ * As in the seed, one row of noise ε [1, numNoise] is shared by every bucket draw of
+ * one estimate (the seed's `np.random.normal(0, 1, (1, L2))`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { OneHotCategorical, RelaxedOneHotCategorical } from '../distributions';
+import { relaxedSample } from '../estimators/gumbel-softmax';
+import { discreteSample } from '../estimators/reinforce';
 import { Seed, toRandom } from '../random';
-import { checkPositive, checkPositiveInteger } from '../validate';
-import { GaussianMixtureModel, gradientsOf, MixtureParameters } from './gaussian-mixture';
+import { checkPositive, checkPositiveInteger, fail } from '../validate';
+import { GaussianMixtureModel, gradientsOf, MixtureParameters, PARAMETER_NAMES } from './gaussian-mixture';
 
 /** What every method returns. */
 export interface MixtureGradient {
@@ -33,15 +37,16 @@ function meanSquareOverNoise(mu: tf.Tensor2D, logSigma: tf.Tensor2D, noise: tf.T
   return tf.mean(tf.square(z), 1) as tf.Tensor1D;
 }
 
-/** The exact gradient of E[z²]. */
+/** The exact gradient of E[z²], from the closed form E[z² | s] = μ_s² + σ_s². */
 export function exactMixtureGradient(model: GaussianMixtureModel): MixtureGradient {
   return gradientsOf(model, () => model.exactObjective());
 }
 
 /** Exact sum over the buckets, Monte Carlo over ε only. Unbiased. */
 export function elementaryMixtureGradient(model: GaussianMixtureModel, options: Omit<MixtureSampling, 'numBuckets'>): MixtureGradient {
-  const rng = toRandom(options.seed, 'elementaryMixtureGradient');
-  const noise = rng.normal([1, checkPositiveInteger('elementaryMixtureGradient', 'numNoise', options.numNoise)]) as tf.Tensor2D;
+  const fn = 'elementaryMixtureGradient';
+  const rng = toRandom(options.seed, fn);
+  const noise = rng.normal([1, checkPositiveInteger(fn, 'numNoise', options.numNoise)]) as tf.Tensor2D;
   try {
     return gradientsOf(model, () => {
       const { mu, logSigma } = model.meanAndLogScale(model.allBuckets());
@@ -52,18 +57,20 @@ export function elementaryMixtureGradient(model: GaussianMixtureModel, options: 
   }
 }
 
-/** Relaxed buckets at `temperature`; biased, the bias vanishing as τ → 0. */
+/**
+ * Relaxed buckets s̃ = softmax((logP + G)/τ) fed to μ and log σ in place of one-hot
+ * vectors; the gradient flows through s̃ to logP. Biased (it is the gradient of the
+ * relaxed objective), the bias vanishing as τ → 0 while the variance grows.
+ */
 export function gumbelSoftmaxMixtureGradient(model: GaussianMixtureModel, options: MixtureSampling & { temperature: number }): MixtureGradient {
   const fn = 'gumbelSoftmaxMixtureGradient';
-  checkPositive(fn, 'temperature', options.temperature);
+  const temperature = checkPositive(fn, 'temperature', options.temperature);
   const rng = toRandom(options.seed, fn);
   const numBuckets = checkPositiveInteger(fn, 'numBuckets', options.numBuckets);
-  const noiseRng = rng.split();
-  const noise = noiseRng.normal([1, checkPositiveInteger(fn, 'numNoise', options.numNoise)]) as tf.Tensor2D;
+  const noise = rng.split().normal([1, checkPositiveInteger(fn, 'numNoise', options.numNoise)]) as tf.Tensor2D;
   try {
     return gradientsOf(model, () => {
-      const relaxed = new RelaxedOneHotCategorical({ logits: model.params.logP, temperature: options.temperature });
-      const s = relaxed.sample(numBuckets, rng).reshape([numBuckets, model.buckets]) as tf.Tensor2D;
+      const s = relaxedSample('categorical', model.params.logP, numBuckets, temperature, rng).reshape([numBuckets, model.buckets]) as tf.Tensor2D;
       const { mu, logSigma } = model.meanAndLogScale(s);
       return tf.mean(meanSquareOverNoise(mu, logSigma, noise)) as tf.Scalar;
     });
@@ -74,22 +81,22 @@ export function gumbelSoftmaxMixtureGradient(model: GaussianMixtureModel, option
 
 /**
  * The log trick for s, pathwise for z: the surrogate mean_i[f_i + (f_i − b_i)·log P_{s_i}],
- * with f_i held constant in the second term. With `baseline` b_i is the mean of the
- * other samples' f (leave-one-out, which keeps the estimate unbiased); without, b_i = 0.
+ * with f_i − b_i held constant in the second term. With `baseline` b_i is the mean of
+ * the other samples' f (leave-one-out, which keeps the estimate unbiased, since b_i does
+ * not depend on s_i); without, b_i = 0.
  */
 export function scoreFunctionMixtureGradient(model: GaussianMixtureModel, options: MixtureSampling & { baseline: boolean }): MixtureGradient {
   const fn = 'scoreFunctionMixtureGradient';
   const rng = toRandom(options.seed, fn);
   const numBuckets = checkPositiveInteger(fn, 'numBuckets', options.numBuckets);
-  if (options.baseline && numBuckets < 2) throw new Error(`${fn}: numBuckets must be ≥ 2 with a leave-one-out baseline, but got ${numBuckets}`);
+  if (options.baseline && numBuckets < 2) fail(fn, 'numBuckets', 'a whole number ≥ 2 with a leave-one-out baseline', numBuckets);
   const noise = rng.split().normal([1, checkPositiveInteger(fn, 'numNoise', options.numNoise)]) as tf.Tensor2D;
-  const categorical = new OneHotCategorical({ logits: model.params.logP });
-  const s = tf.tidy(() => categorical.sample(numBuckets, rng).reshape([numBuckets, model.buckets]) as tf.Tensor2D);
-  // The per-sample losses as constants: computed outside the differentiated function.
+  const s = tf.tidy(() => discreteSample('categorical', model.params.logP, numBuckets, rng).reshape([numBuckets, model.buckets]) as tf.Tensor2D);
+  // The per-sample weights as constants: computed outside the differentiated function.
   const [weights, value] = tf.tidy(() => {
     const { mu, logSigma } = model.meanAndLogScale(s);
     const f = meanSquareOverNoise(mu, logSigma, noise);
-    const others = tf.div(tf.sub(tf.sum(f), f), numBuckets - 1);
+    const others = tf.div(tf.sub(tf.sum(f), f), Math.max(numBuckets - 1, 1));
     return [options.baseline ? tf.sub(f, others) : f, tf.mean(f)];
   });
   try {
@@ -103,6 +110,32 @@ export function scoreFunctionMixtureGradient(model: GaussianMixtureModel, option
     return { value: value.dataSync()[0], grads };
   } finally {
     tf.dispose([noise, s, weights, value]);
-    categorical.dispose();
   }
+}
+
+/** The seed's `elem_mean`: E[μ(s)] = Σ_s P_s μ_s, exactly. */
+export function elementaryMean(model: GaussianMixtureModel): number {
+  return tf.tidy(() => tf.matMul(model.probs(), model.meanAndLogScale(model.allBuckets()).mu).dataSync()[0]);
+}
+
+/** The seed's `gumbel_mean`: the mean of μ(s̃) over `numBuckets` relaxed buckets at `temperature`. */
+export function gumbelMean(model: GaussianMixtureModel, options: { numBuckets: number; temperature: number; seed: Seed }): number {
+  const fn = 'gumbelMean';
+  const temperature = checkPositive(fn, 'temperature', options.temperature);
+  const numBuckets = checkPositiveInteger(fn, 'numBuckets', options.numBuckets);
+  const rng = toRandom(options.seed, fn);
+  return tf.tidy(() => {
+    const s = relaxedSample('categorical', model.params.logP, numBuckets, temperature, rng).reshape([numBuckets, model.buckets]) as tf.Tensor2D;
+    return tf.mean(model.meanAndLogScale(s).mu).dataSync()[0];
+  });
+}
+
+/** All parameters' gradients as one flat vector, in PARAMETER_NAMES order (37 numbers for K = 5, dim = 10). */
+export function flattenGradient(grads: MixtureParameters<Float32Array>): Float64Array {
+  return Float64Array.from(PARAMETER_NAMES.flatMap((name) => Array.from(grads[name])));
+}
+
+/** For each entry of `flattenGradient`, the parameter it belongs to. */
+export function flatParameterNames(model: GaussianMixtureModel): string[] {
+  return PARAMETER_NAMES.flatMap((name) => new Array<string>(model.params[name].size).fill(name));
 }

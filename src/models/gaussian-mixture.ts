@@ -86,6 +86,14 @@ export class GaussianMixtureModel {
     });
   }
 
+  /** Per bucket s: P_s, μ_s and σ_s, read back as arrays of K numbers. */
+  bucketSummary(): { probs: number[]; mu: number[]; sigma: number[] } {
+    return tf.tidy(() => {
+      const { mu, logSigma } = this.meanAndLogScale(this.allBuckets());
+      return { probs: Array.from(this.probs().dataSync()), mu: Array.from(mu.dataSync()), sigma: Array.from(tf.exp(logSigma).dataSync()) };
+    });
+  }
+
   /** The parameters as a list, in PARAMETER_NAMES order. */
   variables(): tf.Variable[] {
     return PARAMETER_NAMES.map((name) => this.params[name]);

@@ -1,0 +1,112 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../src/backend';
+import { Random } from '../src/random';
+import {
+  GaussianMixtureModel, PARAMETER_NAMES, exactMixtureGradient, elementaryMixtureGradient, gumbelSoftmaxMixtureGradient,
+  scoreFunctionMixtureGradient, elementaryMean, gumbelMean, flattenGradient, flatParameterNames, gradientStatistics,
+} from '../src/models';
+
+before(async () => { await initBackend(); });
+
+// A float64 reference written separately: E[z²] = Σ_s P_s (μ_s² + σ_s²) from plain arrays.
+function objective64(p: Record<string, number[]>, X: number[], K: number): number {
+  const m = Math.max(...p.logP);
+  const e = p.logP.map((l) => Math.exp(l - m));
+  const Z = e.reduce((a, b) => a + b, 0);
+  let total = 0;
+  for (let s = 0; s < K; s++) {
+    const input = [...X, ...Array.from({ length: K }, (_, k) => (k === s ? 1 : 0))];
+    const a = input.reduce((acc, x, i) => acc + x * p.A[i], 0) + p.B[0];
+    const c = input.reduce((acc, x, i) => acc + x * p.C[i], 0) + p.D[0];
+    const mu = 1 / (1 + Math.exp(-a));
+    total += (e[s] / Z) * (mu * mu + Math.exp(2 * c));
+  }
+  return total;
+}
+
+function plain(model: GaussianMixtureModel): Record<string, number[]> {
+  return Object.fromEntries(PARAMETER_NAMES.map((n) => [n, Array.from(model.params[n].dataSync())]));
+}
+
+test('exact gradient equals central differences of a float64 reference objective (rel. 1e-3)', () => {
+  const model = new GaussianMixtureModel({ seed: 36 });
+  const p = plain(model), X = Array.from(model.X.dataSync());
+  const { value, grads } = exactMixtureGradient(model);
+  assert.ok(Math.abs(value - objective64(p, X, 5)) < 1e-4 * objective64(p, X, 5));
+  const h = 1e-5;
+  for (const name of PARAMETER_NAMES) {
+    p[name].forEach((_, i) => {
+      const up = structuredClone(p), down = structuredClone(p);
+      up[name][i] += h; down[name][i] -= h;
+      const fd = (objective64(up, X, 5) - objective64(down, X, 5)) / (2 * h);
+      assert.ok(Math.abs(grads[name][i] - fd) < 1e-3 * Math.max(1, Math.abs(fd)), `${name}[${i}]: ${grads[name][i]} vs ${fd}`);
+    });
+  }
+  model.dispose();
+});
+
+test('elementary and log-trick estimates are unbiased: every coordinate within 5 standard errors of exact', () => {
+  // With 37 coordinates and K = 5, a correct estimator fails with probability below 1e-4.
+  const model = new GaussianMixtureModel({ seed: 36 });
+  const exact = flattenGradient(exactMixtureGradient(model).grads);
+  const rng = new Random(7);
+  const M = 60;
+  const runs = {
+    elementary: Array.from({ length: M }, () => flattenGradient(elementaryMixtureGradient(model, { numNoise: 200, seed: rng }).grads)),
+    plain: Array.from({ length: M }, () => flattenGradient(scoreFunctionMixtureGradient(model, { numBuckets: 50, numNoise: 200, seed: rng, baseline: false }).grads)),
+    baseline: Array.from({ length: M }, () => flattenGradient(scoreFunctionMixtureGradient(model, { numBuckets: 50, numNoise: 200, seed: rng, baseline: true }).grads)),
+  };
+  for (const [name, estimates] of Object.entries(runs)) {
+    const stats = gradientStatistics(estimates, exact);
+    assert.ok(stats.maxAbsZ < 5, `${name}: max |z| = ${stats.maxAbsZ}`);
+  }
+  // The baseline reduces the variance of the logP coordinates.
+  const names = flatParameterNames(model);
+  const logPVariance = (e: Float64Array[]) => gradientStatistics(e, exact).sd.filter((_, k) => names[k] === 'logP').reduce((a, s) => a + s * s, 0);
+  assert.ok(logPVariance(runs.baseline) < logPVariance(runs.plain));
+  model.dispose();
+});
+
+test('Gumbel-Softmax: close to exact at low τ, visibly biased at high τ', () => {
+  const model = new GaussianMixtureModel({ seed: 36 });
+  const exact = flattenGradient(exactMixtureGradient(model).grads);
+  const rng = new Random(8);
+  const stats = (temperature: number) => gradientStatistics(
+    Array.from({ length: 40 }, () => flattenGradient(gumbelSoftmaxMixtureGradient(model, { numBuckets: 100, numNoise: 200, seed: rng, temperature }).grads)), exact);
+  const hot = stats(5), cold = stats(0.1);
+  assert.ok(hot.biasNorm > 5 * hot.biasNoise, `τ = 5: bias ${hot.biasNorm} vs noise ${hot.biasNoise}`);
+  assert.ok(cold.biasNorm < hot.biasNorm / 3, `bias at τ = 0.1 ${cold.biasNorm}, at τ = 5 ${hot.biasNorm}`);
+  model.dispose();
+});
+
+test('the seed\'s means: Gumbel mean of μ at τ = 0.01 matches Σ P_s μ_s within 5 standard errors', () => {
+  const model = new GaussianMixtureModel({ seed: 36 });
+  const { probs, mu } = model.bucketSummary();
+  const exact = probs.reduce((a, p, s) => a + p * mu[s], 0);
+  assert.ok(Math.abs(elementaryMean(model) - exact) < 1e-6);
+  const sd = Math.sqrt(probs.reduce((a, p, s) => a + p * (mu[s] - exact) ** 2, 0));
+  const n = 4000;
+  assert.ok(Math.abs(gumbelMean(model, { numBuckets: n, temperature: 0.01, seed: 3 }) - exact) < 5 * sd / Math.sqrt(n));
+  model.dispose();
+});
+
+test('determinism, no leaked tensors, and argument errors', () => {
+  const model = new GaussianMixtureModel({ seed: 36 });
+  const before = tf.memory().numTensors;
+  const a = flattenGradient(gumbelSoftmaxMixtureGradient(model, { numBuckets: 10, numNoise: 10, seed: 4, temperature: 0.5 }).grads);
+  const b = flattenGradient(gumbelSoftmaxMixtureGradient(model, { numBuckets: 10, numNoise: 10, seed: 4, temperature: 0.5 }).grads);
+  assert.deepEqual(a, b);
+  scoreFunctionMixtureGradient(model, { numBuckets: 10, numNoise: 10, seed: 4, baseline: true });
+  elementaryMixtureGradient(model, { numNoise: 10, seed: 4 });
+  exactMixtureGradient(model);
+  elementaryMean(model); gumbelMean(model, { numBuckets: 5, temperature: 1, seed: 1 });
+  model.bucketSummary();
+  assert.equal(tf.memory().numTensors, before);
+  assert.equal(a.length, 37);
+  assert.throws(() => gumbelSoftmaxMixtureGradient(model, { numBuckets: 10, numNoise: 10, seed: 4, temperature: 0 }), /gumbelSoftmaxMixtureGradient: temperature must be a finite number > 0, but got 0/);
+  assert.throws(() => scoreFunctionMixtureGradient(model, { numBuckets: 1, numNoise: 10, seed: 4, baseline: true }), /numBuckets must be a whole number ≥ 2/);
+  assert.throws(() => gradientStatistics([[1]], [1]), /gradientStatistics: estimates must be at least 2/);
+  model.dispose();
+});
