@@ -24,8 +24,9 @@ export class Mlp {
       const limit = Math.sqrt(6 / (fanIn + fanOut));
       const w = tf.tidy(() => rng.uniform([fanIn, fanOut]).mul(2 * limit).sub(limit));
       this.weights.push(tf.variable(w)); // unnamed: many models may live side by side
-      this.biases.push(tf.variable(tf.zeros([fanOut])));
-      w.dispose();
+      const b = tf.zeros([fanOut]);
+      this.biases.push(tf.variable(b));
+      tf.dispose([w, b]); // tf.variable copies its initial value
     }
   }
 

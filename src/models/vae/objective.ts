@@ -1,0 +1,162 @@
+/**
+ * The training objective of the categorical VAE for one batch: the negative ELBO
+ * −E_q[log p(x|z)] + KL(q(z|x) ‖ p(z)), with a chosen gradient estimator for the
+ * reconstruction term and a chosen treatment of the KL term (seed 001).
+ *
+ * Every variant draws the same noise: Gumbel G [S, b, N, K]. From it come the exact
+ * discrete sample ẑ = onehot(argmax(log π + G)) and the relaxed sample
+ * y = softmax((log π + G)/τ), so argmax y = ẑ (the rounding property of [1]).
+ *
+ * Reconstruction term, by `estimator`:
+ * - 'gumbel-softmax':    log p(x | y), differentiated through y ([1], [2]);
+ * - 'st-gumbel-softmax': log p(x | ST(y)): ẑ forward, y's gradient backward ([2] §2.2);
+ * - 'reinforce':         log p(x | ẑ); the decoder gets its ordinary gradient, the
+ *                        encoder the score-function estimate with a baseline.
+ *
+ * KL term, by `kl` (the equation numbers of [1]; uniform prior p = 1/K):
+ * - 'maddison22': Σ_n Σ_k π_nk (log π_nk + log K), analytic (`categoricalKL`);
+ * - 'maddison21': Σ_n Σ_k y_nk (log π_nk + log K), the categorical log-mass at relaxed y;
+ * - 'concrete':   Σ_n [log q_τ(y_n) − log p_λ(y_n)], Concrete densities of q (temperature
+ *                 τ) and of the prior (uniform logits, temperature λ = `priorTemperature`).
+ *
+ * References: [1] Maddison, Mnih & Teh 2017, "The Concrete distribution";
+ * [2] Jang, Gu & Poole 2017, "Categorical reparameterization with Gumbel-Softmax".
+ */
+import * as tf from '@tensorflow/tfjs';
+import { RelaxedOneHotCategorical } from '../../distributions';
+import { keepInside } from '../../distributions/noise';
+import { MovingAverageBaseline } from '../../estimators/baselines';
+import { categoricalKL } from '../../estimators/entropy';
+import { straightThrough } from '../../estimators/straight-through';
+import { Random } from '../../random';
+import { checkPositive, checkPositiveInteger, fail } from '../../validate';
+import { CategoricalVae } from './categorical-vae';
+
+/** The gradient estimators the VAE trains with. */
+export const VAE_ESTIMATORS = ['st-gumbel-softmax', 'gumbel-softmax', 'reinforce'] as const;
+export type VaeEstimator = (typeof VAE_ESTIMATORS)[number];
+
+/** The KL treatments of seed 001. */
+export const VAE_KL_TERMS = ['maddison22', 'maddison21', 'concrete'] as const;
+export type VaeKlTerm = (typeof VAE_KL_TERMS)[number];
+
+/** Options of `vaeObjective`. */
+export interface VaeObjectiveOptions {
+  estimator: VaeEstimator;
+  kl: VaeKlTerm;
+  /** τ of the relaxed samples (finite, > 0); unused only by REINFORCE with 'maddison22'. */
+  temperature: number;
+  /** λ of the relaxed prior, for kl 'concrete'; default τ. */
+  priorTemperature?: number;
+  /** S, samples per datum; REINFORCE's leave-one-out baseline needs S ≥ 2. */
+  numSamples: number;
+  /** REINFORCE only: 'leave-one-out' over the S samples of each datum, or a moving average. */
+  baseline?: 'leave-one-out' | MovingAverageBaseline;
+  /** The generator the noise is drawn from (advances). */
+  rng: Random;
+}
+
+/** Checks the options; returns them with defaults filled in. */
+export function checkObjectiveOptions(fn: string, o: VaeObjectiveOptions): Required<VaeObjectiveOptions> {
+  if (o === null || typeof o !== 'object') fail(fn, 'options', 'an object', o);
+  if (!(VAE_ESTIMATORS as readonly string[]).includes(o.estimator)) fail(fn, 'estimator', `one of ${VAE_ESTIMATORS.join(', ')}`, o.estimator);
+  if (!(VAE_KL_TERMS as readonly string[]).includes(o.kl)) fail(fn, 'kl', `one of ${VAE_KL_TERMS.join(', ')}`, o.kl);
+  checkPositive(fn, 'temperature', o.temperature);
+  const priorTemperature = checkPositive(fn, 'priorTemperature', o.priorTemperature ?? o.temperature);
+  const numSamples = checkPositiveInteger(fn, 'numSamples', o.numSamples);
+  const baseline = o.baseline ?? 'leave-one-out';
+  if (baseline !== 'leave-one-out' && !(baseline instanceof MovingAverageBaseline)) {
+    fail(fn, 'baseline', "'leave-one-out' or a MovingAverageBaseline", baseline);
+  }
+  if (o.estimator === 'reinforce' && baseline === 'leave-one-out' && numSamples < 2) {
+    fail(fn, 'numSamples', "at least 2 for REINFORCE with the 'leave-one-out' baseline", numSamples);
+  }
+  if (!(o.rng instanceof Random)) fail(fn, 'rng', 'a Random', o.rng);
+  return { ...o, priorTemperature, numSamples, baseline };
+}
+
+/**
+ * The surrogate loss of one batch: its value is the training objective (a negative
+ * ELBO estimate in nats per datum, relaxed for 'gumbel-softmax', 'maddison21' and
+ * 'concrete'), and its gradient is the chosen estimator's. Call it inside
+ * `optimizer.minimize` or `tf.variableGrads`.
+ *
+ * Shapes: x [b, D] binary → a scalar.
+ *
+ * @example
+ * const rng = new Random(0);
+ * optimizer.minimize(() => vaeObjective(vae, x, { estimator: 'st-gumbel-softmax', kl: 'maddison22',
+ *   temperature: 1, numSamples: 1, rng }), true, vae.variables());
+ */
+export function vaeObjective(model: CategoricalVae, x: tf.Tensor2D, options: VaeObjectiveOptions): tf.Scalar {
+  const o = checkObjectiveOptions('vaeObjective', options);
+  const S = o.numSamples, [b] = x.shape, { numLatents: N, numCategories: K } = model;
+  return tf.tidy(() => {
+    const logits = model.encode(x);
+    const logPi = tf.logSoftmax(logits); // [b, N, K]
+    const scores = tf.add(logPi, o.rng.gumbel([S, b, N, K])); // [S, b, N, K]
+    const needsRelaxed = o.estimator !== 'reinforce' || o.kl !== 'maddison22';
+    // keepInside: at low τ a coordinate can underflow to 0, whose log (in 'concrete') is −∞.
+    const y = needsRelaxed ? keepInside(tf.exp(tf.logSoftmax(tf.div(scores, o.temperature)))) : null;
+    const hard = () => tf.cast(tf.oneHot(tf.argMax(scores, -1), K), 'float32');
+    const z = o.estimator === 'gumbel-softmax' ? y! : o.estimator === 'st-gumbel-softmax' ? straightThrough(y!) : hard();
+    // log p(x | z_s) for every sample: [S, b].
+    const xs = tf.tile(x, [S, 1]);
+    const recon = tf.reshape(model.logLikelihood(xs, model.decode(tf.reshape(z, [S * b, N * K]))), [S, b]);
+    const losses = tf.neg(recon); // f_s = −log p(x | z_s)
+    let objective = tf.add(tf.mean(losses), tf.mean(vaeKlTerm(logits, y, o)));
+    if (o.estimator === 'reinforce') {
+      // Σ_n log q(ẑ_n | x) [S, b]: the score's integrand; the weights carry no gradient.
+      const logQ = tf.sum(tf.mul(z, logPi), [2, 3]);
+      const weights = stopGradient(baselined(losses, o.baseline));
+      const score = tf.mean(tf.mul(weights, logQ));
+      // score − stop(score) is 0 in value and has the score-function gradient, so the
+      // surrogate's value stays the objective while its gradient gains the encoder term.
+      objective = tf.add(objective, tf.sub(score, stopGradient(score)));
+      // The moving average moves after its use, so a step never baselines with its own losses.
+      if (o.baseline instanceof MovingAverageBaseline) o.baseline.update(tf.mean(losses).dataSync()[0]);
+    }
+    return objective as tf.Scalar;
+  });
+}
+
+/**
+ * The KL term per datum, summed over the N latents: logits [b, N, K] → [b] for
+ * 'maddison22'; with relaxed samples y [S, b, N, K] → [S, b] for 'maddison21' and
+ * 'concrete'. It evaluates the KL at the very samples the reconstruction term uses,
+ * which is why it does not call `maddison21KL` / `concreteMonteCarloKL` (they draw
+ * their own); a test checks it against them at the same noise.
+ */
+export function vaeKlTerm(
+  logits: tf.Tensor, y: tf.Tensor | null, o: { kl: VaeKlTerm; temperature: number; priorTemperature?: number },
+): tf.Tensor {
+  const K = logits.shape[logits.rank - 1];
+  if (o.kl === 'maddison22') return tf.tidy(() => tf.sum(categoricalKL(logits), -1));
+  if (!(y instanceof tf.Tensor)) fail('vaeKlTerm', 'y', `relaxed samples [S, ...logits shape] for kl '${o.kl}'`, y);
+  return tf.tidy(() => {
+    const logPi = tf.logSoftmax(logits);
+    // Eq. 21: Σ_k y_k (log π_k − log(1/K)), the categorical log-ratio read at a relaxed point.
+    if (o.kl === 'maddison21') return tf.sum(tf.mul(y, tf.add(logPi, Math.log(K))), [-2, -1]);
+    const q = new RelaxedOneHotCategorical({ logits, temperature: o.temperature });
+    const prior = new RelaxedOneHotCategorical({ logits: tf.zeros([K]), temperature: o.priorTemperature ?? o.temperature });
+    return tf.sum(tf.sub(q.logProb(y), prior.logProb(y)), -1);
+  });
+}
+
+/**
+ * The weights f_s − b_s of the score function.
+ * Leave-one-out (Kool et al. 2019), per datum over its S samples: b_s = the mean of the
+ * other S − 1 losses, so f_s − b_s = S/(S − 1)·(f_s − f̄). Moving average: one number
+ * for every datum, from earlier batches.
+ */
+function baselined(losses: tf.Tensor, baseline: 'leave-one-out' | MovingAverageBaseline): tf.Tensor {
+  if (baseline instanceof MovingAverageBaseline) return tf.sub(losses, baseline.value);
+  const S = losses.shape[0];
+  return tf.mul(tf.sub(losses, tf.mean(losses, 0, true)), S / (S - 1));
+}
+
+/** The identity forward, a zero gradient backward (TensorFlow.js has no stopGradient). */
+export const stopGradient = tf.customGrad((...args) => {
+  const x = args[0] as tf.Tensor;
+  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
+}) as (x: tf.Tensor) => tf.Tensor;
