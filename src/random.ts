@@ -81,22 +81,48 @@ export class Random {
    * stays inside (0, 1) and unchanged after upload as float32.
    */
   nextUniform(): number {
-    return ((this.nextUint32() >>> 9) + 0.5) / TWO_POW_23;
+    return toUniform(this.nextUint32());
+  }
+
+  /**
+   * Fills `out` with uniform draws: the same sequence as calling `nextUniform` once per
+   * entry. The loop keeps the state in local variables and writes it back once at the
+   * end, because reading and writing the typed array at every step makes bulk draws
+   * (tens of thousands per estimate) about twice as slow.
+   */
+  private fillUniform(out: Float32Array | Float64Array): void {
+    // `| 0` keeps the four words as 32-bit integers throughout (the same bits as the array's).
+    let s0 = this.s[0] | 0, s1 = this.s[1] | 0, s2 = this.s[2] | 0, s3 = this.s[3] | 0;
+    for (let i = 0; i < out.length; i++) {
+      const bits = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+      out[i] = toUniform(bits);
+    }
+    this.s.set([s0, s1, s2, s3]);
   }
 
   /** `n` uniform draws strictly inside (0, 1). */
   uniformArray(n: number): Float32Array {
     const out = new Float32Array(checkCount('Random.uniformArray', n));
-    for (let i = 0; i < out.length; i++) out[i] = this.nextUniform();
+    this.fillUniform(out);
     return out;
   }
 
   /** `n` standard normal draws (Box–Muller, both outputs of each pair used). */
   normalArray(n: number): Float32Array {
     const out = new Float32Array(checkCount('Random.normalArray', n));
+    // One pair of uniforms per pair of outputs; an odd n still uses a whole pair.
+    const u = new Float64Array(2 * Math.ceil(n / 2));
+    this.fillUniform(u);
     for (let i = 0; i < out.length; i += 2) {
-      const radius = Math.sqrt(-2 * Math.log(this.nextUniform()));
-      const angle = 2 * Math.PI * this.nextUniform();
+      const radius = Math.sqrt(-2 * Math.log(u[i]));
+      const angle = 2 * Math.PI * u[i + 1];
       out[i] = radius * Math.cos(angle);
       if (i + 1 < out.length) out[i + 1] = radius * Math.sin(angle);
     }
@@ -106,7 +132,10 @@ export class Random {
   /** `n` standard Gumbel draws, −log(−log u); finite because u is never 0 or 1. */
   gumbelArray(n: number): Float32Array {
     const out = new Float32Array(checkCount('Random.gumbelArray', n));
-    for (let i = 0; i < out.length; i++) out[i] = -Math.log(-Math.log(this.nextUniform()));
+    // Uniforms first, then transformed in place: a uniform has 24 significant bits, so
+    // float32 holds it exactly and the logs see the same double as before.
+    this.fillUniform(out);
+    for (let i = 0; i < out.length; i++) out[i] = -Math.log(-Math.log(out[i]));
     return out;
   }
 
@@ -151,6 +180,11 @@ export class Random {
     if ((child.s[0] | child.s[1] | child.s[2] | child.s[3]) === 0) child.s[0] = 1;
     return child;
   }
+}
+
+/** 32 random bits → (k + 1/2) / 2^23 with k their top 23 bits (see `nextUniform`). */
+function toUniform(bits: number): number {
+  return ((bits >>> 9) + 0.5) / TWO_POW_23;
 }
 
 function rotl(x: number, k: number): number {

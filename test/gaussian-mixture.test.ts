@@ -47,6 +47,25 @@ test('exact gradient equals central differences of a float64 reference objective
   model.dispose();
 });
 
+test('the Monte Carlo average over the noise row equals the seed\'s grid average of z² (float64 reference, rel. 1e-5)', () => {
+  // elementaryMixtureGradient(seed) draws its ε as new Random(seed).normalArray(L2); the seed averages
+  // (μ_s + σ_s ε_j)² over the [K, L2] grid, which the library gets from ε's mean and variance.
+  const model = new GaussianMixtureModel({ seed: 36 });
+  const p = plain(model), X = Array.from(model.X.dataSync());
+  const L2 = 500, eps = new Random(4).normalArray(L2);
+  const m = Math.max(...p.logP), e = p.logP.map((l) => Math.exp(l - m)), Z = e.reduce((a, b) => a + b, 0);
+  let grid = 0;
+  for (let s = 0; s < 5; s++) {
+    const input = [...X, ...Array.from({ length: 5 }, (_, k) => (k === s ? 1 : 0))];
+    const mu = 1 / (1 + Math.exp(-(input.reduce((acc, x, i) => acc + x * p.A[i], 0) + p.B[0])));
+    const sigma = Math.exp(input.reduce((acc, x, i) => acc + x * p.C[i], 0) + p.D[0]);
+    grid += (e[s] / Z) * eps.reduce((acc, v) => acc + (mu + sigma * v) ** 2, 0) / L2;
+  }
+  const { value } = elementaryMixtureGradient(model, { numNoise: L2, seed: 4 });
+  assert.ok(Math.abs(value - grid) < 1e-5 * grid, `${value} vs ${grid}`);
+  model.dispose();
+});
+
 test('elementary and log-trick estimates are unbiased: every coordinate within 5 standard errors of exact', () => {
   // With 37 coordinates and K = 5, a correct estimator fails with probability below 1e-4.
   const model = new GaussianMixtureModel({ seed: 36 });

@@ -79,6 +79,20 @@ test('permutation and integer stay in range and are deterministic', () => {
   for (let i = 0; i < 1000; i++) { const k = r.integer(3); assert.ok(k >= 0 && k < 3 && Number.isInteger(k)); }
 });
 
+test('bulk draws are the one-at-a-time draws, bit for bit, and leave the generator in the same state', () => {
+  for (const n of [0, 1, 7, 1000]) {
+    const bulk = new Random(11), single = new Random(11);
+    const u = bulk.uniformArray(n), g = bulk.gumbelArray(n), z = bulk.normalArray(n);
+    assert.deepEqual(u, Float32Array.from({ length: n }, () => single.nextUniform()));
+    assert.deepEqual(g, Float32Array.from({ length: n }, () => -Math.log(-Math.log(single.nextUniform()))));
+    // Box–Muller takes a pair of uniforms per pair of outputs, a whole pair for an odd n.
+    const pairs = Array.from({ length: Math.ceil(n / 2) }, () => [single.nextUniform(), single.nextUniform()]);
+    const expected = pairs.flatMap(([a, b]) => [Math.sqrt(-2 * Math.log(a)) * Math.cos(2 * Math.PI * b), Math.sqrt(-2 * Math.log(a)) * Math.sin(2 * Math.PI * b)]);
+    assert.deepEqual(z, Float32Array.from(expected.slice(0, n)));
+    assert.equal(bulk.nextUint32(), single.nextUint32());
+  }
+});
+
 test('tensors are bitwise identical on every backend that loads', async () => {
   const seen: Record<string, Float32Array> = {};
   for (const name of availableBackends()) {

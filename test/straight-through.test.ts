@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
-import { straightThrough } from '../src/estimators/straight-through';
+import { stopGradient, straightThrough } from '../src/estimators/straight-through';
 import { RelaxedBernoulli, RelaxedOneHotCategorical } from '../src/distributions';
 
 before(async () => { await initBackend(); });
@@ -31,6 +31,14 @@ test('backward: the gradient is the identity, for both forms', () => {
   const gb = values(() => tf.grad((y: tf.Tensor) => tf.sum(tf.mul(straightThrough(y), tf.tensor([[2], [-3]]))))(tf.tensor([[0.3], [0.9]])));
   assert.deepEqual(gb, [2, -3]);
   w.dispose();
+});
+
+test('stopGradient: the value of x, and no gradient through it', () => {
+  const x = tf.tensor([1, -2, 3]);
+  assert.deepEqual(values(() => stopGradient(x)), [1, -2, 3]);
+  // d/dx Σ x·stop(x) is stop(x) = x, not 2x.
+  assert.deepEqual(values(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(v, stopGradient(v))))(x)), [1, -2, 3]);
+  x.dispose();
 });
 
 test('straight-through Gumbel-Softmax (seed 000): discrete forward values, finite non-zero gradient to logits', () => {

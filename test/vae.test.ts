@@ -7,7 +7,7 @@ import { RelaxedOneHotCategorical } from '../src/distributions';
 import { concreteMonteCarloKL, maddison21KL } from '../src/estimators/entropy';
 import { Random } from '../src/random';
 import {
-  CategoricalVae, evaluateVae, imageRows, reconstructDigits, samplePrior, stopGradient, trainVae,
+  CategoricalVae, evaluateVae, imageRows, reconstructDigits, samplePrior, trainVae,
   VAE_ESTIMATORS, VAE_KL_TERMS, vaeKlTerm, vaeObjective,
 } from '../src/models/vae';
 
@@ -72,11 +72,6 @@ test('eq. 21 and the Concrete KL at shared samples equal maddison21KL and concre
     const libC = tf.sum(concreteMonteCarloKL(logits, 1, 11, tau)).dataSync()[0];
     assert.ok(Math.abs(oursC - libC) < 1e-4, `${oursC} vs ${libC}`);
   });
-});
-
-test('stopGradient passes the value and blocks the gradient', () => {
-  const g = tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.add(tf.mul(x, x), stopGradient(tf.mul(x, x)))))(tf.tensor1d([3])).dataSync()[0]);
-  assert.equal(g, 6);
 });
 
 // Estimators against exact enumeration.

@@ -160,7 +160,14 @@ class Mixture:
 
     @staticmethod
     def mean_square(mu, log_sigma, eps):  # [m, 1] with eps [1, L2] -> [m]
-        return tf.reduce_mean((eps * tf.exp(log_sigma) + mu) ** 2, 1)
+        """mean_j (mu + sigma eps_j)^2, expanded as (mu + sigma mean(eps))^2 + sigma^2 var(eps).
+
+        The same exact expansion as the TS library (gaussian-mixture-gradients.ts), so
+        both sides do the same work; it equals averaging over the [m, L2] grid of z.
+        """
+        sigma = tf.exp(log_sigma)
+        eps_mean, eps_var = tf.nn.moments(eps, axes=[1])
+        return tf.reshape((mu + sigma * eps_mean) ** 2 + sigma ** 2 * eps_var, [-1])
 
 
 def mixture_methods(model, L1, L2, tau, mode):

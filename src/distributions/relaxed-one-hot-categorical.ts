@@ -13,9 +13,9 @@ import { LogitsOrProbs, ParameterizedDistribution, SIMPLEX_TOLERANCE } from './p
  * The Concrete distribution [1], also called Gumbel-Softmax [2], over points of the
  * simplex in K dimensions.
  *
- * A sample is softmax((logits + G) / τ) with G_k standard Gumbel noise, computed as
- * exp(logSoftmax(·)). It is reparameterised: gradients reach `logits` or `probs`
- * (a tensor or variable you passed) through the sample.
+ * A sample is softmax((logits + G) / τ) with G_k standard Gumbel noise. It is
+ * reparameterised: gradients reach `logits` or `probs` (a tensor or variable you
+ * passed) through the sample.
  *
  * Temperature limits: as τ → 0 samples approach the vertices, one-hot vectors
  * distributed as `OneHotCategorical` with the same logits; as τ → ∞ they approach the
@@ -57,8 +57,8 @@ export class RelaxedOneHotCategorical extends ParameterizedDistribution {
     const { rng, shape } = this.samplingSetup(n, seed);
     return tf.tidy(() => {
       const scores = tf.div(tf.add(this.params.logits(), gumbelNoise(rng, shape)), this.temperature);
-      // logSoftmax subtracts the maximum first, so scores of order 1e4 (τ = 0.01) do not overflow.
-      return keepInside(tf.exp(tf.logSoftmax(scores)));
+      // Every backend's softmax subtracts the maximum first, so scores of order 1e4 (τ = 0.01) do not overflow.
+      return keepInside(tf.softmax(scores));
     });
   }
 
@@ -72,22 +72,36 @@ export class RelaxedOneHotCategorical extends ParameterizedDistribution {
    */
   logProb(x: TensorInput): tf.Tensor {
     const fn = `${this.name}.logProb`;
-    const K = this.eventSize, tau = this.temperature;
     return tf.tidy(() => {
       const { tensor } = toFloatTensor(fn, 'x', x);
       checkTrailingShape(fn, 'x', tensor, this.params.shape);
       checkOpenSimplex(fn, x, tensor);
-      const alpha = this.params.logits();
-      const logX = tf.log(tensor);
-      // Step 1: the constant, log Γ(K) + (K−1) log τ, in float64.
-      const constant = logFactorial(K - 1) + (K - 1) * Math.log(tau);
-      // Step 2: Σ_k (α_k − (τ+1) log x_k), the numerator of the density.
-      const numerator = tf.sum(tf.sub(alpha, tf.mul(tau + 1, logX)), -1);
-      // Step 3: K · log Σ_k exp(α_k − τ log x_k), the normaliser, by logsumexp.
-      const normaliser = tf.mul(K, tf.logSumExp(tf.sub(alpha, tf.mul(tau, logX)), -1));
-      return tf.add(tf.sub(numerator, normaliser), constant);
+      return concreteLogDensity(this.params.logits(), tensor, this.temperature);
     });
   }
+}
+
+/**
+ * The Concrete log-density of `RelaxedOneHotCategorical.logProb`, without its check of x.
+ * For points the library drew itself, which lie on the open simplex by construction:
+ * the check runs several kernels over every point and a download. Not exported from
+ * the package; users call `logProb`.
+ *
+ * Shapes: alpha, normalised logits [...batchShape, K]; x [...sampleShape, ...batchShape, K]
+ * → [...sampleShape, ...batchShape].
+ */
+export function concreteLogDensity(alpha: tf.Tensor, x: tf.Tensor, temperature: number): tf.Tensor {
+  const K = alpha.shape[alpha.rank - 1], tau = temperature;
+  return tf.tidy(() => {
+    const logX = tf.log(x);
+    // Step 1: the constant, log Γ(K) + (K−1) log τ, in float64.
+    const constant = logFactorial(K - 1) + (K - 1) * Math.log(tau);
+    // Step 2: Σ_k (α_k − (τ+1) log x_k), the numerator of the density.
+    const numerator = tf.sum(tf.sub(alpha, tf.mul(tau + 1, logX)), -1);
+    // Step 3: K · log Σ_k exp(α_k − τ log x_k), the normaliser, by logsumexp.
+    const normaliser = tf.mul(K, tf.logSumExp(tf.sub(alpha, tf.mul(tau, logX)), -1));
+    return tf.add(tf.sub(numerator, normaliser), constant);
+  });
 }
 
 /** log n! as a float64 sum of logarithms (K is small, so the loop is cheap). */

@@ -18,6 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { RelaxedOneHotCategorical } from '../distributions';
+import { concreteLogDensity } from '../distributions/relaxed-one-hot-categorical';
 import { Seed, toRandom } from '../random';
 import { checkPositive, checkPositiveInteger, fail } from '../validate';
 import { straightThrough } from './straight-through';
@@ -157,7 +158,8 @@ export function concreteMonteCarloEntropy(logits: tf.Tensor, numSamples: number,
   checkLogits(fn, logits);
   return tf.tidy(() => {
     const { q, z } = relaxedSamples(fn, logits, numSamples, seed, temperature);
-    return tf.neg(tf.mean(q.logProb(z), 0));
+    // z comes from q's own sampler, so it lies on the open simplex: no need for logProb's check.
+    return tf.neg(tf.mean(concreteLogDensity(q.logits, z, temperature), 0));
   });
 }
 

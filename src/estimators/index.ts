@@ -22,7 +22,7 @@ export * from './exact';
 export * from './reinforce';
 export * from './gumbel-softmax';
 export * from './entropy';
-export { straightThrough } from './straight-through';
+export { straightThrough, stopGradient } from './straight-through';
 export { pathwiseGradient } from './pathwise';
 
 /** The names `estimateGradient` and `optimize` accept. */

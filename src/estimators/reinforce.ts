@@ -7,7 +7,7 @@
  * variance, which a baseline b reduces (see ./baselines).
  */
 import * as tf from '@tensorflow/tfjs';
-import { gumbelNoise, logisticNoise } from '../distributions/noise';
+import { logisticArray } from '../distributions/noise';
 import { Random, toRandom } from '../random';
 import { centredLosses, checkBaseline, MovingAverageBaseline } from './baselines';
 import {
@@ -71,15 +71,47 @@ export function reinforce(problem: GradientProblem, options: EstimateOptions): G
  * n exact samples of q, with no gradient: one-hot [n, ...batch, K] by the Gumbel-max
  * trick, onehot(argmax(logits + G)), or {0, 1} [n, ...batch] as 1[L < logits] with L
  * logistic. These are the draws of `OneHotCategorical` / `Bernoulli`.sample(n, rng)
- * (same noise, same generator; a test checks it), without the constructor's
- * parameter check, which costs a download from the backend at every step.
+ * (same noise, same generator; a test checks it), without constructing a
+ * distribution, whose parameter check runs kernels and a download at every step.
+ *
+ * The draws are made on the host, where the noise is made anyway: reading back the
+ * logits (a handful of numbers) costs less than uploading the noise and running the
+ * comparison on the device (for seed 000, four kernels on [1000, 3] a step).
  */
 export function discreteSample(family: Family, logits: tf.Tensor, n: number, rng: Random): tf.Tensor {
   const shape = [n, ...logits.shape];
-  return tf.tidy(() => {
-    if (family === 'bernoulli') return tf.cast(tf.less(logisticNoise(rng, shape), logits), 'float32');
-    const K = logits.shape[logits.rank - 1];
-    // Cast rather than ask oneHot for float32: the wasm backend's float oneHot is wrong in tfjs 4.22.
-    return tf.cast(tf.oneHot(tf.argMax(tf.add(logits, gumbelNoise(rng, shape)), -1), K), 'float32');
-  });
+  const values = logits.dataSync() as Float32Array;
+  if (family === 'bernoulli') return tf.tensor(bernoulliDraws(values, n, rng), shape);
+  return tf.tensor(gumbelMaxDraws(values, logits.shape[logits.rank - 1], n, rng), shape);
+}
+
+/**
+ * onehot(argmax_k(l_k + G_k)) for n draws of every row of K logits. Rounding the double
+ * sum of two float32 numbers to float32 gives their correctly rounded float32 sum
+ * (53 ≥ 2·24 + 2 bits), which is what every backend computes, and ties go to the first
+ * index as in tf.argMax: the draws are those of the device, bit for bit.
+ */
+function gumbelMaxDraws(logits: Float32Array, K: number, n: number, rng: Random): Float32Array {
+  const noise = rng.gumbelArray(n * logits.length);
+  const oneHot = new Float32Array(noise.length);
+  const rows = noise.length / K;
+  for (let row = 0; row < rows; row++) {
+    const start = row * K, logitStart = start % logits.length;
+    let best = 0, bestScore = Math.fround(logits[logitStart] + noise[start]);
+    for (let k = 1; k < K; k++) {
+      const score = Math.fround(logits[logitStart + k] + noise[start + k]);
+      if (score > bestScore) {
+        best = k;
+        bestScore = score;
+      }
+    }
+    oneHot[start + best] = 1;
+  }
+  return oneHot;
+}
+
+/** 1[L < l] for n draws of every logit l, with L standard logistic (float32, as on the device). */
+function bernoulliDraws(logits: Float32Array, n: number, rng: Random): Float32Array {
+  const noise = logisticArray(rng, n * logits.length);
+  return noise.map((L, i) => (L < logits[i % logits.length] ? 1 : 0));
 }

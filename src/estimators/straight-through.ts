@@ -44,3 +44,17 @@ const identityGradient = tf.customGrad((...args) => {
   // clone: the engine disposes what gradFunc returns, and dy is not ours to dispose.
   return { value: hard, gradFunc: (dy: tf.Tensor) => tf.clone(dy) };
 });
+
+/**
+ * x on the forward pass and a zero gradient on the backward pass, like TensorFlow's
+ * tf.stop_gradient (TensorFlow.js has none): for a value that enters a surrogate
+ * objective as a constant, such as the loss weighting a score.
+ *
+ * @example
+ * const surrogate = tf.mean(tf.add(f, tf.mul(stopGradient(f), logProb)));  // ∇ = mean(∇f + f ∇log q)
+ */
+export const stopGradient: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args) => {
+  const x = args[0] as tf.Tensor;
+  // clone: customGrad's value must be a tensor of its own (the engine keeps it).
+  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
+});

@@ -9,12 +9,14 @@
  * - log trick (REINFORCE): s sampled, ∇ log P_s weighted by the loss, z reparameterised.
  *
  * As in the seed, one row of noise ε [1, numNoise] is shared by every bucket draw of
- * one estimate (the seed's `np.random.normal(0, 1, (1, L2))`).
+ * one estimate (the seed's `np.random.normal(0, 1, (1, L2))`). The estimates only need
+ * its mean and variance (see `meanSquareOverNoise`), so the noise stays on the host.
  */
 import * as tf from '@tensorflow/tfjs';
 import { relaxedSample } from '../estimators/gumbel-softmax';
 import { discreteSample } from '../estimators/reinforce';
-import { Seed, toRandom } from '../random';
+import { stopGradient } from '../estimators/straight-through';
+import { Random, Seed, toRandom } from '../random';
 import { checkPositive, checkPositiveInteger, fail } from '../validate';
 import { GaussianMixtureModel, gradientsOf, MixtureParameters, PARAMETER_NAMES } from './gaussian-mixture';
 
@@ -31,10 +33,37 @@ export interface MixtureSampling {
   seed: Seed;
 }
 
-/** z² averaged over the noise draws, for each row of means and log scales: [m, 1] → [m]. */
-function meanSquareOverNoise(mu: tf.Tensor2D, logSigma: tf.Tensor2D, noise: tf.Tensor2D): tf.Tensor1D {
-  const z = tf.add(mu, tf.mul(tf.exp(logSigma), noise)); // [m, L2]
-  return tf.mean(tf.square(z), 1) as tf.Tensor1D;
+/** The row of noise ε shared by one estimate, summarised by its sample mean and (1/L2) variance. */
+interface NoiseMoments {
+  mean: number;
+  variance: number;
+}
+
+/** Draws the estimate's `numNoise` standard normals ε and returns their moments, in float64. */
+function drawNoise(fn: string, rng: Random, numNoise: number): NoiseMoments {
+  const eps = rng.normalArray(checkPositiveInteger(fn, 'numNoise', numNoise));
+  let sum = 0;
+  for (const e of eps) sum += e;
+  const mean = sum / eps.length;
+  let squares = 0;
+  for (const e of eps) squares += (e - mean) ** 2;
+  return { mean, variance: squares / eps.length };
+}
+
+/**
+ * z² averaged over the noise draws, z = μ + σ ε, for each row of means and log scales: [m, 1] → [m, 1].
+ *
+ * Expanding the square over the draws gives, exactly,
+ *
+ *     (1/L2) Σ_j (μ + σ ε_j)² = (μ + σ ε̄)² + σ² s²,   ε̄ = mean of ε, s² = (1/L2) Σ_j (ε_j − ε̄)²,
+ *
+ * so the value and its gradient in μ and σ are those of the average over the [m, L2]
+ * grid of z, without building the grid (two non-negative terms: no cancellation).
+ */
+function meanSquareOverNoise(mu: tf.Tensor2D, logSigma: tf.Tensor2D, noise: NoiseMoments): tf.Tensor2D {
+  const sigma = tf.exp(logSigma);
+  const centre = tf.add(mu, tf.mul(sigma, noise.mean));
+  return tf.add(tf.square(centre), tf.mul(tf.square(sigma), noise.variance));
 }
 
 /** The exact gradient of E[z²], from the closed form E[z² | s] = μ_s² + σ_s². */
@@ -45,16 +74,11 @@ export function exactMixtureGradient(model: GaussianMixtureModel): MixtureGradie
 /** Exact sum over the buckets, Monte Carlo over ε only. Unbiased. */
 export function elementaryMixtureGradient(model: GaussianMixtureModel, options: Omit<MixtureSampling, 'numBuckets'>): MixtureGradient {
   const fn = 'elementaryMixtureGradient';
-  const rng = toRandom(options.seed, fn);
-  const noise = rng.normal([1, checkPositiveInteger(fn, 'numNoise', options.numNoise)]) as tf.Tensor2D;
-  try {
-    return gradientsOf(model, () => {
-      const { mu, logSigma } = model.meanAndLogScale(model.allBuckets());
-      return tf.matMul(model.probs(), meanSquareOverNoise(mu, logSigma, noise).reshape([-1, 1])).reshape([]) as tf.Scalar;
-    });
-  } finally {
-    noise.dispose();
-  }
+  const noise = drawNoise(fn, toRandom(options.seed, fn), options.numNoise);
+  return gradientsOf(model, () => {
+    const { mu, logSigma } = model.meanAndLogScale(model.allBuckets());
+    return tf.matMul(model.probs(), meanSquareOverNoise(mu, logSigma, noise)).reshape([]) as tf.Scalar; // Σ_s P_s · mean z² given s
+  });
 }
 
 /**
@@ -67,16 +91,12 @@ export function gumbelSoftmaxMixtureGradient(model: GaussianMixtureModel, option
   const temperature = checkPositive(fn, 'temperature', options.temperature);
   const rng = toRandom(options.seed, fn);
   const numBuckets = checkPositiveInteger(fn, 'numBuckets', options.numBuckets);
-  const noise = rng.split().normal([1, checkPositiveInteger(fn, 'numNoise', options.numNoise)]) as tf.Tensor2D;
-  try {
-    return gradientsOf(model, () => {
-      const s = relaxedSample('categorical', model.params.logP, numBuckets, temperature, rng).reshape([numBuckets, model.buckets]) as tf.Tensor2D;
-      const { mu, logSigma } = model.meanAndLogScale(s);
-      return tf.mean(meanSquareOverNoise(mu, logSigma, noise)) as tf.Scalar;
-    });
-  } finally {
-    noise.dispose();
-  }
+  const noise = drawNoise(fn, rng.split(), options.numNoise);
+  return gradientsOf(model, () => {
+    const s = relaxedSample('categorical', model.params.logP, numBuckets, temperature, rng).reshape([numBuckets, model.buckets]) as tf.Tensor2D;
+    const { mu, logSigma } = model.meanAndLogScale(s);
+    return tf.mean(meanSquareOverNoise(mu, logSigma, noise)) as tf.Scalar;
+  });
 }
 
 /**
@@ -90,27 +110,29 @@ export function scoreFunctionMixtureGradient(model: GaussianMixtureModel, option
   const rng = toRandom(options.seed, fn);
   const numBuckets = checkPositiveInteger(fn, 'numBuckets', options.numBuckets);
   if (options.baseline && numBuckets < 2) fail(fn, 'numBuckets', 'a whole number ≥ 2 with a leave-one-out baseline', numBuckets);
-  const noise = rng.split().normal([1, checkPositiveInteger(fn, 'numNoise', options.numNoise)]) as tf.Tensor2D;
+  const noise = drawNoise(fn, rng.split(), options.numNoise);
   const s = tf.tidy(() => discreteSample('categorical', model.params.logP, numBuckets, rng).reshape([numBuckets, model.buckets]) as tf.Tensor2D);
-  // The per-sample weights as constants: computed outside the differentiated function.
-  const [weights, value] = tf.tidy(() => {
-    const { mu, logSigma } = model.meanAndLogScale(s);
-    const f = meanSquareOverNoise(mu, logSigma, noise);
-    const others = tf.div(tf.sub(tf.sum(f), f), Math.max(numBuckets - 1, 1));
-    return [options.baseline ? tf.sub(f, others) : f, tf.mean(f)];
-  });
+  let value = NaN;
   try {
-    // The surrogate's value is not the objective, so the value reported is mean f.
     const { grads } = gradientsOf(model, () => {
       const { mu, logSigma } = model.meanAndLogScale(s);
       const f = meanSquareOverNoise(mu, logSigma, noise);
-      const logProb = tf.sum(tf.mul(s, tf.logSoftmax(model.params.logP)), 1);
+      // The surrogate's value is not the objective, so the value reported is mean f.
+      value = tf.mean(f).dataSync()[0];
+      // f_i − b_i weights log P_{s_i} as a constant: no gradient flows back through it.
+      const weights = stopGradient(options.baseline ? tf.sub(f, leaveOneOutMeans(f)) : f);
+      const logProb = tf.sum(tf.mul(s, tf.logSoftmax(model.params.logP)), 1, true); // [m, 1], like f
       return tf.mean(tf.add(f, tf.mul(weights, logProb))) as tf.Scalar;
     });
-    return { value: value.dataSync()[0], grads };
+    return { value, grads };
   } finally {
-    tf.dispose([noise, s, weights, value]);
+    s.dispose();
   }
+}
+
+/** For each entry of f [m, 1], the mean of the other m − 1 entries. */
+function leaveOneOutMeans(f: tf.Tensor2D): tf.Tensor2D {
+  return tf.div(tf.sub(tf.sum(f), f), f.shape[0] - 1);
 }
 
 /** The seed's `elem_mean`: E[μ(s)] = Σ_s P_s μ_s, exactly. */

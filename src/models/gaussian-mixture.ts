@@ -72,9 +72,9 @@ export class GaussianMixtureModel {
     return { mu, logSigma };
   }
 
-  /** The one-hot code of every bucket, [K, K]. */
+  /** The one-hot code of every bucket, [K, K]: the identity matrix, row s = onehot(s). */
   allBuckets(): tf.Tensor2D {
-    return tf.oneHot(tf.range(0, this.buckets, 1, 'int32'), this.buckets).toFloat() as tf.Tensor2D;
+    return tf.eye(this.buckets) as tf.Tensor2D;
   }
 
   /** The exact objective E[z²] = Σ_s P_s (μ_s² + σ_s²), a scalar. */

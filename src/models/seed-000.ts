@@ -46,7 +46,9 @@ export function squaredErrorLoss(target: readonly number[]): (y: tf.Tensor) => t
       fail('squaredErrorLoss', 'y', `of shape [n, ..., ${t.length}] to match the target`, y);
     }
     const sq = tf.squaredDifference(y, tf.tensor1d(t));
-    return tf.sum(tf.reshape(sq, [y.shape[0], -1]), 1) as tf.Tensor1D;
+    // Summed over every axis after the first (Bernoulli samples [n] have none).
+    const axes = Array.from({ length: y.rank - 1 }, (_, i) => i + 1);
+    return (axes.length === 0 ? sq : tf.sum(sq, axes)) as tf.Tensor1D;
   });
 }
 

@@ -27,7 +27,7 @@ import { RelaxedOneHotCategorical } from '../../distributions';
 import { keepInside } from '../../distributions/noise';
 import { MovingAverageBaseline } from '../../estimators/baselines';
 import { categoricalKL } from '../../estimators/entropy';
-import { straightThrough } from '../../estimators/straight-through';
+import { stopGradient, straightThrough } from '../../estimators/straight-through';
 import { Random } from '../../random';
 import { checkPositive, checkPositiveInteger, fail } from '../../validate';
 import { CategoricalVae } from './categorical-vae';
@@ -154,9 +154,3 @@ function baselined(losses: tf.Tensor, baseline: 'leave-one-out' | MovingAverageB
   const S = losses.shape[0];
   return tf.mul(tf.sub(losses, tf.mean(losses, 0, true)), S / (S - 1));
 }
-
-/** The identity forward, a zero gradient backward (TensorFlow.js has no stopGradient). */
-export const stopGradient = tf.customGrad((...args) => {
-  const x = args[0] as tf.Tensor;
-  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
-}) as (x: tf.Tensor) => tf.Tensor;
