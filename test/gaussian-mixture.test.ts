@@ -127,5 +127,8 @@ test('determinism, no leaked tensors, and argument errors', () => {
   assert.throws(() => gumbelSoftmaxMixtureGradient(model, { numBuckets: 10, numNoise: 10, seed: 4, temperature: 0 }), /gumbelSoftmaxMixtureGradient: temperature must be a finite number > 0, but got 0/);
   assert.throws(() => scoreFunctionMixtureGradient(model, { numBuckets: 1, numNoise: 10, seed: 4, baseline: true }), /numBuckets must be a whole number ≥ 2/);
   assert.throws(() => gradientStatistics([[1]], [1]), /gradientStatistics: estimates must be at least 2/);
+  assert.throws(() => gradientStatistics([[1], [NaN]], [1]), /gradientStatistics: estimates\[1\] must .*NaN/);
+  // A deterministic coordinate that is exactly right has z = 0, not 0/0.
+  assert.deepEqual(gradientStatistics([[1, 2], [1, 4]], [1, 3]).zScores, [0, 0]);
   model.dispose();
 });

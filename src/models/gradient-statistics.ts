@@ -3,7 +3,7 @@
  * M independent estimates: bias, variance and cosine similarity. Used by the notebooks
  * that compare estimators against exact enumeration.
  */
-import { fail } from '../validate';
+import { checkFiniteValues, fail } from '../validate';
 
 /** Summary of M estimates ĝ_1 … ĝ_M of a gradient g of dimension d. */
 export interface GradientStatistics {
@@ -22,7 +22,7 @@ export interface GradientStatistics {
   mse: number;
   /** Mean over estimates of cos(ĝ, g). */
   cosine: number;
-  /** Per coordinate, (mean ĝ − g) / (sd/√M); NaN where sd = 0 and the mean equals g exactly. */
+  /** Per coordinate, (mean ĝ − g) / (sd/√M); where sd = 0 (a deterministic coordinate), 0 if the mean equals g, else ±Infinity. */
   zScores: number[];
   /** The largest |z| over coordinates with sd > 0. */
   maxAbsZ: number;
@@ -42,7 +42,11 @@ export function gradientStatistics(estimates: ArrayLike<number>[], exact: ArrayL
   const fn = 'gradientStatistics';
   const M = estimates.length, d = exact.length;
   if (M < 2) fail(fn, 'estimates', 'at least 2 estimates', M);
-  estimates.forEach((e, i) => { if (e.length !== d) fail(fn, `estimates[${i}]`, `of length ${d} like exact`, e.length); });
+  checkFiniteValues(fn, 'exact', exact);
+  estimates.forEach((e, i) => {
+    if (e.length !== d) fail(fn, `estimates[${i}]`, `of length ${d} like exact`, e.length);
+    checkFiniteValues(fn, `estimates[${i}]`, e);
+  });
   const mean = Array.from({ length: d }, (_, k) => estimates.reduce((a, e) => a + e[k], 0) / M);
   const sd = mean.map((m, k) => Math.sqrt(estimates.reduce((a, e) => a + (e[k] - m) ** 2, 0) / (M - 1)));
   const variance = sd.reduce((a, s) => a + s * s, 0);
@@ -54,7 +58,7 @@ export function gradientStatistics(estimates: ArrayLike<number>[], exact: ArrayL
     return a + (norm === 0 ? 0 : dot / (norm * exactNorm));
   }, 0) / M;
   const mse = estimates.reduce((a, e) => a + Array.from(exact).reduce((s, g, k) => s + (e[k] - g) ** 2, 0), 0) / M;
-  const zScores = mean.map((m, k) => (m - exact[k]) / (sd[k] / Math.sqrt(M)));
+  const zScores = mean.map((m, k) => (sd[k] > 0 || m !== exact[k] ? (m - exact[k]) / (sd[k] / Math.sqrt(M)) : 0));
   const maxAbsZ = Math.max(0, ...zScores.filter((z, k) => sd[k] > 0).map(Math.abs));
   return { count: M, biasNorm, biasNoise: Math.sqrt(variance / M), variance, mse, cosine, zScores, maxAbsZ, mean, sd };
 }
