@@ -69,3 +69,15 @@ test('binDensity integrates to one', () => {
   assert.ok(Math.abs(area - 1) < 1e-12);
   assert.throws(() => binDensity([], 3), /binDensity: values must be non-empty/);
 });
+
+test('bar charts keep the groups, the bars within a group and the legend in data order', async () => {
+  const data = ['exact', 'REINFORCE', 'Gumbel-Softmax'].flatMap((method, i) => ['a', 'b'].map((k) => ({ k, method, v: i + 1 })));
+  const svg = await renderSvg(barChart({ data, x: 'k', y: 'v', color: 'method' }));
+  const at = (label: string) => svg.indexOf(`>${label}</text>`);
+  assert.ok(at('exact') >= 0 && at('exact') < at('REINFORCE') && at('REINFORCE') < at('Gumbel-Softmax'), 'legend follows the data');
+  // Within group 'a' the bars stand left to right in data order: heights 1, 2, 3 → x grows with v.
+  const bars = [...svg.matchAll(/<path aria-label="k: a; v: (\d)[^"]*"[^>]*d="M([\d.]+),/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  assert.equal(bars.length, 3, svg.slice(0, 300));
+  const sorted = [...bars].sort((p, q) => p[1] - q[1]).map((p) => p[0]);
+  assert.deepEqual(sorted, [1, 2, 3]);
+});

@@ -18,11 +18,12 @@ export interface BarOptions extends BaseOptions {
  * barChart({ data: [{ k: 0, p: 0.2 }, { k: 1, p: 0.8 }], x: 'k', y: 'p', title: 'q(y)' })
  */
 export function barChart(o: BarOptions): ChartSpec {
-  // sort: null keeps the categories in the order of the data, not alphabetical.
+  // sort: null keeps the categories, the bars within a group and the legend in the
+  // order of the data, not alphabetical.
   const x = axis(o.x, 'nominal', o.xTitle, { axis: { labelAngle: 0 }, sort: null });
-  const offset = o.color === undefined ? {} : { xOffset: { field: o.color, type: 'nominal' } };
+  const offset = o.color === undefined ? {} : { xOffset: { field: o.color, type: 'nominal', sort: null } };
   const layers: object[] = [
-    { mark: 'bar', encoding: { x, y: axis(o.y, 'quantitative', o.yTitle), ...offset, ...colorChannel(o.color) } },
+    { mark: 'bar', encoding: { x, y: axis(o.y, 'quantitative', o.yTitle), ...offset, ...colorChannel(o.color, { sort: null }) } },
   ];
   if (o.error !== undefined) {
     layers.push({

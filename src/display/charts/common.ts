@@ -29,8 +29,8 @@ export function axis(field: string, type: 'quantitative' | 'nominal' | 'ordinal'
 }
 
 /** The colour channel, when the chart has one. */
-export function colorChannel(field: string | undefined): object {
-  return field === undefined ? {} : { color: { field, type: 'nominal', title: field } };
+export function colorChannel(field: string | undefined, extra: object = {}): object {
+  return field === undefined ? {} : { color: { field, type: 'nominal', title: field, ...extra } };
 }
 
 /**
