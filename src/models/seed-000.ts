@@ -13,6 +13,7 @@
  *     L = p(1 − t)² + (1 − p)t²,   dL/dlogit = p(1 − p)((1 − t)² − t²).
  */
 import * as tf from '@tensorflow/tfjs';
+import { sigmoid, softmax } from '../host-math';
 import { checkFiniteValues, fail } from '../validate';
 
 /** The categorical target of seed 000, K = 3. */
@@ -56,17 +57,6 @@ function squaredDistances(target: number[]): number[] {
   // c_k = ‖e_k − t‖² = ‖t‖² − 2 t_k + 1
   const norm2 = target.reduce((a, b) => a + b * b, 0);
   return target.map((tk) => norm2 - 2 * tk + 1);
-}
-
-function softmax(logits: number[]): number[] {
-  const m = Math.max(...logits);
-  const e = logits.map((l) => Math.exp(l - m));
-  const z = e.reduce((a, b) => a + b, 0);
-  return e.map((x) => x / z);
-}
-
-function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 
 function checkLogits(fn: string, logits: readonly number[], target: number[]): number[] {

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { EstimatorName, estimateGradient } from '../estimators';
 import { BaselineOption, Family, FAMILIES } from '../estimators/types';
+import { sigmoid, softmax } from '../host-math';
 import { checkFiniteValues, checkPositive, checkPositiveInteger, fail } from '../validate';
 
 /** Options of `meanGradient`. */
@@ -169,11 +170,7 @@ function checkLogits(fn: string, logits: number[], family: Family): number[] {
 }
 
 function probabilities(family: Family, logits: number[]): number[] {
-  if (family === 'bernoulli') return logits.map((l) => 1 / (1 + Math.exp(-l)));
-  const m = Math.max(...logits);
-  const e = logits.map((l) => Math.exp(l - m));
-  const z = e.reduce((a, b) => a + b, 0);
-  return e.map((x) => x / z);
+  return family === 'bernoulli' ? logits.map(sigmoid) : softmax(logits);
 }
 
 /** Solves A x = b by Gaussian elimination with partial pivoting; undefined if A is singular. */
