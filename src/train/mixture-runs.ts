@@ -92,7 +92,7 @@ export function optimizeMixtureRuns(options: MixtureRunsOptions): { history: Mix
   const rng = toRandom(options.sampleSeed ?? 0, fn);
   // f(e_k) for each category: the exact objective of run r is Σ_k q_rk f(e_k). Computed
   // first, so that a loss of the wrong shape fails before anything needs freeing.
-  const outcomeLoss = tf.tidy(() => tf.reshape(perVariableLoss(fn, loss, tf.oneHot(tf.range(0, K, 1, 'int32'), K).toFloat(), K), [K, 1]));
+  const outcomeLoss = tf.tidy(() => tf.reshape(perVariableLoss(fn, loss, tf.eye(K), K), [K, 1]));
   const mixture = stackRuns(seeds, K, B, temperature);
   // Samples [n, R, K] → the summed loss of the R variables, [n].
   const summedLoss = (y: tf.Tensor) => tf.sum(tf.reshape(perVariableLoss(fn, loss, tf.reshape(y, [-1, K]), K), [-1, R]), 1);
