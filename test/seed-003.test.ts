@@ -43,4 +43,7 @@ test('Gaussian pathwise and score terms: unbiased for E[z²] (5 se), pathwise wi
   assert.ok(stats(t.pathwise.mu).s2 < stats(t.score.mu).s2);
   // Pathwise ∂/∂μ of z² is 2z, whose variance is 4σ² = 1.
   assert.ok(Math.abs(stats(t.pathwise.mu).s2 - 1) < 0.05);
+  const square = (z: tf.Tensor1D) => tf.square(z);
+  assert.throws(() => gaussianGradientTerms({ mu: NaN, sigma: 1, f: square, numSamples: 10, seed: 0 }), /gaussianGradientTerms: mu must be a finite number, but got NaN/);
+  assert.throws(() => gaussianGradientTerms({ mu: 0, sigma: -1, f: square, numSamples: 10, seed: 0 }), /gaussianGradientTerms: sigma must be a finite number > 0, but got -1/);
 });

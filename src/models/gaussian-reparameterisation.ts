@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Seed, toRandom } from '../random';
-import { checkPositive, checkPositiveInteger } from '../validate';
+import { checkPositive, checkPositiveInteger, fail } from '../validate';
 
 /** Per-draw gradient terms: each array holds one estimate per draw (average them for an n-sample estimate). */
 export interface GaussianGradientTerms {
@@ -28,6 +28,8 @@ export interface GaussianGradientTerms {
 export function gaussianGradientTerms(options: { mu: number; sigma: number; f: (z: tf.Tensor1D) => tf.Tensor1D; numSamples: number; seed: Seed }): GaussianGradientTerms {
   const fn = 'gaussianGradientTerms';
   const { mu, f } = options;
+  if (!Number.isFinite(mu)) fail(fn, 'mu', 'a finite number', mu);
+  if (typeof f !== 'function') fail(fn, 'f', 'a function of z [n] returning f(z) [n]', f);
   const sigma = checkPositive(fn, 'sigma', options.sigma);
   const n = checkPositiveInteger(fn, 'numSamples', options.numSamples);
   const eps = toRandom(options.seed, fn).normal([n]) as tf.Tensor1D;

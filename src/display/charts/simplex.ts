@@ -4,7 +4,7 @@
  * which Concrete densities are written, so the grid is the right triangle
  * x₁ + x₂ ≤ 1 cut into square cells (half cells along the diagonal).
  */
-import { fail } from '../../validate';
+import { checkPositiveInteger, fail } from '../../validate';
 import { Row } from './common';
 
 /** One cell of the triangular grid: column i (x₁), row j (x₂), its area, and `up` = bins − 1 − j for drawing with x₂ upwards. */
@@ -31,6 +31,7 @@ function cells(bins: number): Cell[] {
  */
 export function simplexHistogram(points: ArrayLike<number>, stride: number, bins: number): Row[] {
   if (!Number.isInteger(stride) || stride < 2) fail('simplexHistogram', 'stride', 'a whole number ≥ 2 (values per point)', stride);
+  checkPositiveInteger('simplexHistogram', 'bins', bins);
   const n = Math.floor(points.length / stride);
   if (n === 0) fail('simplexHistogram', 'points', 'non-empty', points.length);
   const counts = new Map<string, number>();
@@ -54,6 +55,8 @@ export function simplexHistogram(points: ArrayLike<number>, stride: number, bins
  * @param density maps points [[x₁, x₂, x₃], …] to their densities
  */
 export function simplexDensityGrid(density: (points: number[][]) => ArrayLike<number>, bins: number, sub = 8): Row[] {
+  checkPositiveInteger('simplexDensityGrid', 'bins', bins);
+  checkPositiveInteger('simplexDensityGrid', 'sub', sub);
   const grid = cells(bins);
   const points: number[][] = [], owner: number[] = [];
   grid.forEach((c, index) => {
