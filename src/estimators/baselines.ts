@@ -75,17 +75,18 @@ export function checkBaseline(fn: string, baseline: unknown, numSamples: number)
 }
 
 /**
- * The weights (f_i − b_i) that multiply ∇ log q(y_i), for losses f [n].
+ * The weights (f_i − b_i) that multiply ∇ log q(y_i), for losses f whose first axis
+ * runs over the samples: [n], or [n, ...] with one baseline per remaining index (for
+ * example per datum of a batch).
  *
  * Leave-one-out (Kool et al. 2019): b_i is the mean of the other n − 1 losses, so
  * f_i − b_i = n/(n − 1)·(f_i − f̄), with f̄ the mean of all n.
  */
-export function centredLosses(losses: tf.Tensor1D, baseline: BaselineOption): tf.Tensor1D {
+export function centredLosses<T extends tf.Tensor>(losses: T, baseline: BaselineOption): T {
   if (baseline === 'none') return losses;
   if (baseline === 'leave-one-out') {
     const n = losses.shape[0];
-    return tf.mul(tf.sub(losses, tf.mean(losses)), n / (n - 1)) as tf.Tensor1D;
+    return tf.mul(tf.sub(losses, tf.mean(losses, 0, true)), n / (n - 1)) as T;
   }
-  return tf.sub(losses, baseline.value) as tf.Tensor1D;
+  return tf.sub(losses, baseline.value) as T;
 }
-

@@ -13,6 +13,7 @@
  * its mean and variance (see `meanSquareOverNoise`), so the noise stays on the host.
  */
 import * as tf from '@tensorflow/tfjs';
+import { centredLosses } from '../estimators/baselines';
 import { relaxedSample } from '../estimators/gumbel-softmax';
 import { discreteSample } from '../estimators/reinforce';
 import { stopGradient } from '../estimators/straight-through';
@@ -120,7 +121,7 @@ export function scoreFunctionMixtureGradient(model: GaussianMixtureModel, option
       // The surrogate's value is not the objective, so the value reported is mean f.
       value = tf.mean(f).dataSync()[0];
       // f_i − b_i weights log P_{s_i} as a constant: no gradient flows back through it.
-      const weights = stopGradient(options.baseline ? tf.sub(f, leaveOneOutMeans(f)) : f);
+      const weights = stopGradient(centredLosses(f, options.baseline ? 'leave-one-out' : 'none'));
       const logProb = tf.sum(tf.mul(s, tf.logSoftmax(model.params.logP)), 1, true); // [m, 1], like f
       return tf.mean(tf.add(f, tf.mul(weights, logProb))) as tf.Scalar;
     });
@@ -128,11 +129,6 @@ export function scoreFunctionMixtureGradient(model: GaussianMixtureModel, option
   } finally {
     s.dispose();
   }
-}
-
-/** For each entry of f [m, 1], the mean of the other m − 1 entries. */
-function leaveOneOutMeans(f: tf.Tensor2D): tf.Tensor2D {
-  return tf.div(tf.sub(tf.sum(f), f), f.shape[0] - 1);
 }
 
 /** The seed's `elem_mean`: E[μ(s)] = Σ_s P_s μ_s, exactly. */

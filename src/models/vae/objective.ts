@@ -25,7 +25,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { RelaxedOneHotCategorical } from '../../distributions';
 import { keepInside } from '../../distributions/noise';
-import { MovingAverageBaseline } from '../../estimators/baselines';
+import { centredLosses, MovingAverageBaseline } from '../../estimators/baselines';
 import { categoricalKL } from '../../estimators/entropy';
 import { stopGradient, straightThrough } from '../../estimators/straight-through';
 import { Random } from '../../random';
@@ -108,7 +108,7 @@ export function vaeObjective(model: CategoricalVae, x: tf.Tensor2D, options: Vae
     if (o.estimator === 'reinforce') {
       // Σ_n log q(ẑ_n | x) [S, b]: the score's integrand; the weights carry no gradient.
       const logQ = tf.sum(tf.mul(z, logPi), [2, 3]);
-      const weights = stopGradient(baselined(losses, o.baseline));
+      const weights = stopGradient(centredLosses(losses, o.baseline)); // per datum, over its S samples
       const score = tf.mean(tf.mul(weights, logQ));
       // score − stop(score) is 0 in value and has the score-function gradient, so the
       // surrogate's value stays the objective while its gradient gains the encoder term.
@@ -141,16 +141,4 @@ export function vaeKlTerm(
     const prior = new RelaxedOneHotCategorical({ logits: tf.zeros([K]), temperature: o.priorTemperature ?? o.temperature });
     return tf.sum(tf.sub(q.logProb(y), prior.logProb(y)), -1);
   });
-}
-
-/**
- * The weights f_s − b_s of the score function.
- * Leave-one-out (Kool et al. 2019), per datum over its S samples: b_s = the mean of the
- * other S − 1 losses, so f_s − b_s = S/(S − 1)·(f_s − f̄). Moving average: one number
- * for every datum, from earlier batches.
- */
-function baselined(losses: tf.Tensor, baseline: 'leave-one-out' | MovingAverageBaseline): tf.Tensor {
-  if (baseline instanceof MovingAverageBaseline) return tf.sub(losses, baseline.value);
-  const S = losses.shape[0];
-  return tf.mul(tf.sub(losses, tf.mean(losses, 0, true)), S / (S - 1));
 }
