@@ -84,13 +84,20 @@ export class Random {
     return toUniform(this.nextUint32());
   }
 
+  /** `n` draws of 32 random bits, as unsigned integers: the sequence of `nextUint32`. */
+  bitsArray(n: number): Uint32Array {
+    const out = new Uint32Array(checkCount('Random.bitsArray', n));
+    this.fill(out, (bits) => bits);
+    return out;
+  }
+
   /**
-   * Fills `out` with uniform draws: the same sequence as calling `nextUniform` once per
-   * entry. The loop keeps the state in local variables and writes it back once at the
-   * end, because reading and writing the typed array at every step makes bulk draws
-   * (tens of thousands per estimate) about twice as slow.
+   * Fills `out` with convert(bits) for successive 32-bit draws: the same sequence as
+   * calling `nextUint32` once per entry. The loop keeps the state in local variables
+   * and writes it back once at the end, because reading and writing the typed array at
+   * every step makes bulk draws (tens of thousands per estimate) about twice as slow.
    */
-  private fillUniform(out: Float32Array | Float64Array): void {
+  private fill(out: Float32Array | Float64Array | Uint32Array, convert: (bits: number) => number): void {
     // `| 0` keeps the four words as 32-bit integers throughout (the same bits as the array's).
     let s0 = this.s[0] | 0, s1 = this.s[1] | 0, s2 = this.s[2] | 0, s3 = this.s[3] | 0;
     for (let i = 0; i < out.length; i++) {
@@ -102,9 +109,14 @@ export class Random {
       s0 ^= s3;
       s2 ^= t;
       s3 = rotl(s3, 11);
-      out[i] = toUniform(bits);
+      out[i] = convert(bits);
     }
     this.s.set([s0, s1, s2, s3]);
+  }
+
+  /** Fills `out` with uniform draws: the same sequence as calling `nextUniform` once per entry. */
+  private fillUniform(out: Float32Array | Float64Array): void {
+    this.fill(out, toUniform);
   }
 
   /** `n` uniform draws strictly inside (0, 1). */

@@ -243,6 +243,20 @@ test('Bernoulli frequencies match probs, and entropy matches âˆ’mean logProb (4Ï
   d.dispose();
 });
 
+test('exact draws: zero-probability outcomes never drawn, each batch row drawn from its own logits', () => {
+  const cat = new OneHotCategorical({ probs: [[1, 0, 0], [0, 0, 1], [0, 1, 0]] });
+  const bits = new Bernoulli({ probs: [1, 0, 0.5] });
+  const { onehot, binary } = tf.tidy(() => ({
+    onehot: tf.mean(cat.sample(500, 3), 0).arraySync() as number[][],
+    binary: Array.from(tf.mean(bits.sample(2000, 4), 0).dataSync()),
+  }));
+  assert.deepEqual(onehot, [[1, 0, 0], [0, 0, 1], [0, 1, 0]]);
+  assert.deepEqual(binary.slice(0, 2), [1, 0]);
+  assert.ok(Math.abs(binary[2] - 0.5) < K_SIGMA * Math.sqrt(0.25 / 2000), `p = 1/2: ${binary[2]}`);
+  cat.dispose();
+  bits.dispose();
+});
+
 // ---- 5. Determinism -----------------------------------------------------------------------
 
 const makeAll = () => [

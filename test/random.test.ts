@@ -89,6 +89,7 @@ test('bulk draws are the one-at-a-time draws, bit for bit, and leave the generat
     const pairs = Array.from({ length: Math.ceil(n / 2) }, () => [single.nextUniform(), single.nextUniform()]);
     const expected = pairs.flatMap(([a, b]) => [Math.sqrt(-2 * Math.log(a)) * Math.cos(2 * Math.PI * b), Math.sqrt(-2 * Math.log(a)) * Math.sin(2 * Math.PI * b)]);
     assert.deepEqual(z, Float32Array.from(expected.slice(0, n)));
+    assert.deepEqual(bulk.bitsArray(n), Uint32Array.from({ length: n }, () => single.nextUint32()));
     assert.equal(bulk.nextUint32(), single.nextUint32());
   }
 });
@@ -113,6 +114,7 @@ test('bad seeds and shapes get clear errors', () => {
   assert.throws(() => toRandom('3' as unknown as number, 'OneHotCategorical.sample'), /OneHotCategorical\.sample: seed must be .*, but got "3"/);
   assert.throws(() => new Random(1).uniform([2, -1]), /Random\.uniform: shape must be an array of whole numbers ≥ 0, but got \[2, -1\]/);
   assert.throws(() => new Random(1).uniformArray(2.5), /Random\.uniformArray: n must be a whole number ≥ 0, but got 2\.5/);
+  assert.throws(() => new Random(1).bitsArray(-3), /Random\.bitsArray: n must be a whole number ≥ 0, but got -3/);
 });
 
 test('toRandom passes a generator through and starts a fresh one from a number', () => {

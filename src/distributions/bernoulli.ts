@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Seed } from '../random';
 import { fail } from '../validate';
 import { checkTrailingShape, received, readStats, TensorInput, toFloatTensor } from './checks';
-import { logisticNoise } from './noise';
+import { discreteSample } from './exact-draws';
 import { LogitsOrProbs, ParameterizedDistribution } from './parameters';
 
 /**
@@ -15,9 +15,9 @@ import { LogitsOrProbs, ParameterizedDistribution } from './parameters';
  * [0, 1], any shape; that shape is the batch shape and each event is a scalar.
  * `logits` reads back as the log-odds (±∞ where a given prob is exactly 0 or 1).
  *
- * Sampling compares logistic noise with the logits: L = log u − log(1 − u) < logit
- * exactly when u < p, and the comparison stays exact at logits where p rounds to 1
- * in float32. Samples are not differentiable; see `RelaxedBernoulli` [1, 2].
+ * Samples are drawn on the host: 1 when a uniform u < p = σ(logit), with σ in float64,
+ * so p stays exact where it would round to 1 in float32 (see `exact-draws`). They are
+ * not differentiable; see `RelaxedBernoulli` [1, 2].
  *
  * @example
  * const d = new Bernoulli({ probs: [0.1, 0.9] });
@@ -37,8 +37,8 @@ export class Bernoulli extends ParameterizedDistribution {
 
   /** `n` samples of zeros and ones, shape [n, ...batchShape], float32. */
   sample(n: number, seed: Seed): tf.Tensor {
-    const { rng, shape } = this.samplingSetup(n, seed);
-    return tf.tidy(() => tf.cast(tf.less(logisticNoise(rng, shape), this.params.logits()), 'float32'));
+    const { rng } = this.samplingSetup(n, seed);
+    return tf.tidy(() => discreteSample('bernoulli', this.params.logits(), n, rng));
   }
 
   /**

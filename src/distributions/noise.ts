@@ -16,14 +16,9 @@ export function gumbelNoise(rng: Random, shape: number[]): tf.Tensor {
  * `Random` keeps u in [2^−24, 1 − 2^−24], so every draw is finite (|L| ≤ 16.7).
  */
 export function logisticNoise(rng: Random, shape: number[]): tf.Tensor {
-  return tf.tensor(logisticArray(rng, shape.reduce((a, b) => a * b, 1)), shape);
-}
-
-/** `n` standard logistic draws as an array: the values of `logisticNoise`. */
-export function logisticArray(rng: Random, n: number): Float32Array {
-  const values = rng.uniformArray(n);
-  for (let i = 0; i < n; i++) values[i] = Math.log(values[i]) - Math.log1p(-values[i]);
-  return values;
+  const values = rng.uniformArray(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < values.length; i++) values[i] = Math.log(values[i]) - Math.log1p(-values[i]);
+  return tf.tensor(values, shape);
 }
 
 /**

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Seed } from '../random';
 import { fail } from '../validate';
 import { checkTrailingShape, received, readStats, TensorInput, toFloatTensor } from './checks';
-import { gumbelNoise } from './noise';
+import { discreteSample } from './exact-draws';
 import { LogitsOrProbs, ParameterizedDistribution } from './parameters';
 
 /**
@@ -15,9 +15,11 @@ import { LogitsOrProbs, ParameterizedDistribution } from './parameters';
  * simplex), shape [...batchShape, K]. `logits` reads back normalised, logSoftmax of
  * what was given, so that `probs = exp(logits)`.
  *
- * Samples use the Gumbel-max trick [1, 2]: argmax_k (logits_k + G_k) with G_k standard
- * Gumbel is distributed as softmax(logits). They are not differentiable; for gradients
- * see `RelaxedOneHotCategorical`, or `logProb` for the score-function estimator.
+ * Samples are drawn on the host by inverse-CDF sampling, one uniform per variable
+ * (see `exact-draws`), so they depend on the seed and the logits, not on the backend.
+ * They are not differentiable; for gradients see `RelaxedOneHotCategorical` (whose
+ * argmax is also an exact sample, by the Gumbel-max trick [1, 2]), or `logProb` for
+ * the score-function estimator.
  *
  * @example
  * const d = new OneHotCategorical({ logits: [1, 2, 0] });
@@ -41,11 +43,8 @@ export class OneHotCategorical extends ParameterizedDistribution {
 
   /** `n` one-hot samples, shape [n, ...batchShape, K], float32. */
   sample(n: number, seed: Seed): tf.Tensor {
-    const { rng, shape } = this.samplingSetup(n, seed);
-    return tf.tidy(() => {
-      const noisy = tf.add(this.params.logits(), gumbelNoise(rng, shape));
-      return tf.cast(tf.oneHot(tf.argMax(noisy, -1), this.eventSize), 'float32');
-    });
+    const { rng } = this.samplingSetup(n, seed);
+    return tf.tidy(() => discreteSample('categorical', this.params.logits(), n, rng));
   }
 
   /**

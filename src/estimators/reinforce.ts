@@ -7,11 +7,11 @@
  * variance, which a baseline b reduces (see ./baselines).
  */
 import * as tf from '@tensorflow/tfjs';
-import { logisticArray } from '../distributions/noise';
-import { Random, toRandom } from '../random';
+import { discreteSample } from '../distributions/exact-draws';
+import { toRandom } from '../random';
 import { centredLosses, checkBaseline, MovingAverageBaseline } from './baselines';
 import {
-  checkNumSamples, checkProblem, EstimateOptions, Family, GradientEstimate, GradientProblem, perSampleLoss, readLoss, wantsLoss,
+  checkNumSamples, checkProblem, EstimateOptions, GradientEstimate, GradientProblem, perSampleLoss, readLoss, wantsLoss,
 } from './types';
 
 /**
@@ -65,53 +65,4 @@ export function reinforce(problem: GradientProblem, options: EstimateOptions): G
   });
   if (baseline instanceof MovingAverageBaseline) baseline.update(loss);
   return { grad, loss };
-}
-
-/**
- * n exact samples of q, with no gradient: one-hot [n, ...batch, K] by the Gumbel-max
- * trick, onehot(argmax(logits + G)), or {0, 1} [n, ...batch] as 1[L < logits] with L
- * logistic. These are the draws of `OneHotCategorical` / `Bernoulli`.sample(n, rng)
- * (same noise, same generator; a test checks it), without constructing a
- * distribution, whose parameter check runs kernels and a download at every step.
- *
- * The draws are made on the host, where the noise is made anyway: reading back the
- * logits (a handful of numbers) costs less than uploading the noise and running the
- * comparison on the device (for seed 000, four kernels on [1000, 3] a step).
- */
-export function discreteSample(family: Family, logits: tf.Tensor, n: number, rng: Random): tf.Tensor {
-  const shape = [n, ...logits.shape];
-  const values = logits.dataSync() as Float32Array;
-  if (family === 'bernoulli') return tf.tensor(bernoulliDraws(values, n, rng), shape);
-  return tf.tensor(gumbelMaxDraws(values, logits.shape[logits.rank - 1], n, rng), shape);
-}
-
-/**
- * onehot(argmax_k(l_k + G_k)) for n draws of every row of K logits. Rounding the double
- * sum of two float32 numbers to float32 gives their correctly rounded float32 sum
- * (53 ≥ 2·24 + 2 bits), which is what every backend computes, and ties go to the first
- * index as in tf.argMax: the draws are those of the device, bit for bit.
- */
-function gumbelMaxDraws(logits: Float32Array, K: number, n: number, rng: Random): Float32Array {
-  const noise = rng.gumbelArray(n * logits.length);
-  const oneHot = new Float32Array(noise.length);
-  const rows = noise.length / K;
-  for (let row = 0; row < rows; row++) {
-    const start = row * K, logitStart = start % logits.length;
-    let best = 0, bestScore = Math.fround(logits[logitStart] + noise[start]);
-    for (let k = 1; k < K; k++) {
-      const score = Math.fround(logits[logitStart + k] + noise[start + k]);
-      if (score > bestScore) {
-        best = k;
-        bestScore = score;
-      }
-    }
-    oneHot[start + best] = 1;
-  }
-  return oneHot;
-}
-
-/** 1[L < l] for n draws of every logit l, with L standard logistic (float32, as on the device). */
-function bernoulliDraws(logits: Float32Array, n: number, rng: Random): Float32Array {
-  const noise = logisticArray(rng, n * logits.length);
-  return noise.map((L, i) => (L < logits[i % logits.length] ? 1 : 0));
 }

@@ -128,7 +128,7 @@ export function relaxedProportions(logits: tf.Tensor, temperature: number, numSa
   return result;
 }
 
-/** Frequencies of exact categorical draws (the Gumbel-max trick), for comparison. */
+/** Frequencies of exact categorical draws (OneHotCategorical), for comparison. */
 export function categoricalFrequencies(logits: tf.Tensor, numSamples: number, seed: Seed): number[] {
   checkLogits1d('categoricalFrequencies', logits);
   const q = new OneHotCategorical({ logits });

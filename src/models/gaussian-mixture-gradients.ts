@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { centredLosses } from '../estimators/baselines';
 import { relaxedSample } from '../estimators/gumbel-softmax';
-import { discreteSample } from '../estimators/reinforce';
+import { discreteSample } from '../distributions/exact-draws';
 import { stopGradient } from '../estimators/straight-through';
 import { Random, Seed, toRandom } from '../random';
 import { checkPositive, checkPositiveInteger, fail } from '../validate';

@@ -71,7 +71,7 @@ export function evaluateVae(model: CategoricalVae, digits: Digits, options: Eval
       const x = tf.tensor2d(digits.images.subarray(start * PIXELS, (start + B) * PIXELS), [B, PIXELS]);
       const logits = model.encode(x);
       const q = new OneHotCategorical({ logits });
-      const z = q.sample(S, rng); // [S, B, N, K], exact draws by the Gumbel-max trick
+      const z = q.sample(S, rng); // [S, B, N, K], exact draws (inverse CDF, on the host)
       const logQ = tf.sum(q.logProb(z), -1); // [S, B]; logProb throws unless z is one-hot
       const recon = tf.reshape(model.logLikelihood(tf.tile(x, [S, 1]), model.decode(tf.reshape(z, [S * B, -1]))), [S, B]);
       const logW = tf.sub(tf.add(recon, model.priorLogProb), logQ);
