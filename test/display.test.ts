@@ -42,6 +42,16 @@ test('different charts get different id prefixes', async () => {
   assert.equal(a.filter((id) => b.includes(id)).length, 0);
 });
 
+test('a large heatmap leaves out per-cell ARIA labels; a small one keeps them', async () => {
+  const cells = (side: number) => Array.from({ length: side * side }, (_, i) => ({ r: Math.floor(i / side), c: i % side, v: (i % 7) / 7 }));
+  const small = await renderSvg(heatmap({ data: cells(10), x: 'c', y: 'r', value: 'v' }));
+  const large = await renderSvg(heatmap({ data: cells(40), x: 'c', y: 'r', value: 'v', width: 80, height: 80 }));
+  assert.equal((small.match(/aria-roledescription="rect mark"/g) ?? []).length, 100);
+  assert.equal((large.match(/aria-roledescription="rect mark"/g) ?? []).length, 0);
+  // Still one rect per cell, at whole-pixel positions when the size is a multiple of the cell count.
+  assert.equal((large.match(/<path[^>]*d="M\d+,\d+h2v2h-2Z"/g) ?? []).length, 1600);
+});
+
 test('normaliseIds rewrites definitions and references together', () => {
   const svg = '<svg><clipPath id="clip7"></clipPath><g clip-path="url(#clip7)"></g><use href="#clip7"/></svg>';
   assert.equal(normaliseIds(svg, 'p'), '<svg><clipPath id="vp-0"></clipPath><g clip-path="url(#vp-0)"></g><use href="#vp-0"/></svg>');

@@ -14,7 +14,15 @@ export interface HeatmapOptions extends BaseOptions {
 }
 
 /**
- * A heatmap with integer-like x and y cells.
+ * Above this many cells a heatmap leaves out the per-cell ARIA labels: no screen reader
+ * can use thousands of them, and they are about 40% of the SVG (a notebook of digit
+ * images weighed megabytes with them).
+ */
+export const MAX_LABELLED_CELLS = 1000;
+
+/**
+ * A heatmap with integer-like x and y cells. For crisp, compact images give a width and
+ * height that are whole multiples of the cell counts (56 for 28 × 28 pixels).
  *
  * @example
  * heatmap({ data: pixels, x: 'col', y: 'row', value: 'ink', scheme: 'greys' })
@@ -23,7 +31,7 @@ export function heatmap(o: HeatmapOptions): ChartSpec {
   const scale = { scheme: o.scheme ?? 'viridis', ...(o.domain === undefined ? {} : { domain: o.domain }) };
   return assemble(o, o.data, [
     {
-      mark: 'rect',
+      mark: o.data.length > MAX_LABELLED_CELLS ? { type: 'rect', aria: false } : 'rect',
       encoding: {
         x: { field: o.x, type: 'ordinal', title: o.xTitle ?? o.x, axis: null },
         y: { field: o.y, type: 'ordinal', title: o.yTitle ?? o.y, axis: null },
