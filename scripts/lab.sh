@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Starts JupyterLab on the notebooks, on this machine only, with token authentication.
+# Sets everything up, then starts JupyterLab on the notebooks, on this machine only, with
+# token authentication. `exec` makes Jupyter take this shell's place, so a signal sent to
+# `npm start` (which runs this script directly) reaches the server and stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/setup.sh
 # Containers often run as root, where Jupyter refuses to start without this flag.
 as_root=()
 [ "$(id -u)" = 0 ] && as_root=(--allow-root)
