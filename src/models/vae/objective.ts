@@ -3,9 +3,10 @@
  * −E_q[log p(x|z)] + KL(q(z|x) ‖ p(z)), with a chosen gradient estimator for the
  * reconstruction term and a chosen treatment of the KL term (seed 001).
  *
- * Every variant draws the same noise: Gumbel G [S, b, N, K]. From it come the exact
- * discrete sample ẑ = onehot(argmax(log π + G)) and the relaxed sample
- * y = softmax((log π + G)/τ), so argmax y = ẑ (the rounding property of [1]).
+ * The relaxed variants draw Gumbel noise G [S, b, N, K] for the relaxed sample
+ * y = softmax((log π + G)/τ), whose rounding ẑ = onehot(argmax y) is an exact sample of
+ * q (the rounding property of [1]). REINFORCE needs exact samples only, and draws
+ * them directly (`OneHotCategorical`'s inverse-CDF draws): one uniform per latent.
  *
  * Reconstruction term, by `estimator`:
  * - 'gumbel-softmax':    log p(x | y), differentiated through y ([1], [2]);
@@ -24,6 +25,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { RelaxedOneHotCategorical } from '../../distributions';
+import { discreteSample } from '../../distributions/exact-draws';
 import { keepInside } from '../../distributions/noise';
 import { centredLosses, MovingAverageBaseline } from '../../estimators/baselines';
 import { categoricalKL } from '../../estimators/entropy';
@@ -94,12 +96,12 @@ export function vaeObjective(model: CategoricalVae, x: tf.Tensor2D, options: Vae
   return tf.tidy(() => {
     const logits = model.encode(x);
     const logPi = tf.logSoftmax(logits); // [b, N, K]
-    const scores = tf.add(logPi, o.rng.gumbel([S, b, N, K])); // [S, b, N, K]
     const needsRelaxed = o.estimator !== 'reinforce' || o.kl !== 'maddison22';
-    // keepInside: at low τ a coordinate can underflow to 0, whose log (in 'concrete') is −∞.
-    const y = needsRelaxed ? keepInside(tf.exp(tf.logSoftmax(tf.div(scores, o.temperature)))) : null;
-    const hard = () => tf.cast(tf.oneHot(tf.argMax(scores, -1), K), 'float32');
-    const z = o.estimator === 'gumbel-softmax' ? y! : o.estimator === 'st-gumbel-softmax' ? straightThrough(y!) : hard();
+    // Relaxed samples y [S, b, N, K], as RelaxedOneHotCategorical draws them; keepInside: at
+    // low τ a coordinate can underflow to 0, whose log (in 'concrete') is −∞.
+    const y = needsRelaxed ? keepInside(tf.softmax(tf.div(tf.add(logPi, o.rng.gumbel([S, b, N, K])), o.temperature))) : null;
+    // REINFORCE needs exact draws only: one uniform per latent, not K Gumbels.
+    const z = o.estimator === 'gumbel-softmax' ? y! : o.estimator === 'st-gumbel-softmax' ? straightThrough(y!) : discreteSample('categorical', logits, S, o.rng);
     // log p(x | z_s) for every sample: [S, b].
     const xs = tf.tile(x, [S, 1]);
     const recon = tf.reshape(model.logLikelihood(xs, model.decode(tf.reshape(z, [S * b, N * K]))), [S, b]);
