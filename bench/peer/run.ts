@@ -234,6 +234,23 @@ function compare(ours: number[], ref: number[], label: (i: number) => string, in
   });
 }
 
+/** Our logProb at the points x, read back; the distribution is disposed. */
+function logProbs(d: RelaxedOneHotCategorical | RelaxedBernoulli, x: number[][]): number[] {
+  const lp = d.logProb(x);
+  const values = Array.from(lp.dataSync());
+  lp.dispose();
+  d.dispose();
+  return values;
+}
+
+/** Names the j-th value of a case in the agreement table's "worst input" column. */
+const oneHotLabel = (c: { logits: number[]; temperature: number; x: number[][] }) => (j: number) =>
+  `logits [${c.logits}] τ=${c.temperature} x=[${c.x[j].map((v) => v.toPrecision(3))}]`;
+const bernoulliLabel = (c: { logits: number[]; temperature: number; x: number[][] }) => (j: number) => {
+  const K = c.logits.length;
+  return `τ=${c.temperature} logit ${c.logits[j % K]} x=${c.x[Math.floor(j / K)][j % K].toPrecision(3)}`;
+};
+
 function agreement(backends: BackendName[], inputs: ReturnType<typeof agreementInputs>, tfp: any): string[] {
   const lines = [
     '| quantity | backend | vs TFP float64: max abs | max rel | vs TFP float32: max abs | max rel | worst input (vs float64) |',
@@ -245,32 +262,22 @@ function agreement(backends: BackendName[], inputs: ReturnType<typeof agreementI
   const fresh = (): Diff => ({ abs: 0, rel: 0, where: '' });
   // TFP against itself: how far float32 TFP is from float64 TFP on the same points.
   const self = { oneHot: fresh(), bernoulli: fresh() };
-  inputs.relaxedOneHot.forEach((c, i) => compare(tfp.relaxedOneHot[i].float32, tfp.relaxedOneHot[i].float64, (j) => `logits [${c.logits}] τ=${c.temperature} x=[${c.x[j].map((v) => v.toPrecision(3))}]`, self.oneHot));
-  inputs.relaxedBernoulli.forEach((c, i) => compare(tfp.relaxedBernoulli[i].float32.flat(), tfp.relaxedBernoulli[i].float64.flat(), (j) => `τ=${c.temperature} logit ${c.logits[j % 5]} x=${c.x[Math.floor(j / 5)][j % 5].toPrecision(3)}`, self.bernoulli));
+  inputs.relaxedOneHot.forEach((c, i) => compare(tfp.relaxedOneHot[i].float32, tfp.relaxedOneHot[i].float64, oneHotLabel(c), self.oneHot));
+  inputs.relaxedBernoulli.forEach((c, i) => compare(tfp.relaxedBernoulli[i].float32.flat(), tfp.relaxedBernoulli[i].float64.flat(), bernoulliLabel(c), self.bernoulli));
   row('RelaxedOneHotCategorical.logProb', 'TFP float32 itself', self.oneHot, fresh());
   row('RelaxedBernoulli.logProb', 'TFP float32 itself', self.bernoulli, fresh());
   for (const backend of backends) {
     tf.setBackend(backend);
     const d64 = { oneHot: fresh(), bernoulli: fresh() }, d32 = { oneHot: fresh(), bernoulli: fresh() };
     inputs.relaxedOneHot.forEach((c, i) => {
-      const d = new RelaxedOneHotCategorical({ logits: c.logits, temperature: c.temperature });
-      const lp = d.logProb(c.x);
-      const ours = Array.from(lp.dataSync());
-      tf.dispose([lp]);
-      d.dispose();
-      const label = (j: number) => `logits [${c.logits}] τ=${c.temperature} x=[${c.x[j].map((v) => v.toPrecision(3))}]`;
-      compare(ours, tfp.relaxedOneHot[i].float64, label, d64.oneHot);
-      compare(ours, tfp.relaxedOneHot[i].float32, label, d32.oneHot);
+      const ours = logProbs(new RelaxedOneHotCategorical({ logits: c.logits, temperature: c.temperature }), c.x);
+      compare(ours, tfp.relaxedOneHot[i].float64, oneHotLabel(c), d64.oneHot);
+      compare(ours, tfp.relaxedOneHot[i].float32, oneHotLabel(c), d32.oneHot);
     });
     inputs.relaxedBernoulli.forEach((c, i) => {
-      const d = new RelaxedBernoulli({ logits: c.logits, temperature: c.temperature });
-      const lp = d.logProb(c.x);
-      const ours = Array.from(lp.dataSync());
-      tf.dispose([lp]);
-      d.dispose();
-      const label = (j: number) => `τ=${c.temperature} logit ${c.logits[j % 5]} x=${c.x[Math.floor(j / 5)][j % 5].toPrecision(3)}`;
-      compare(ours, tfp.relaxedBernoulli[i].float64.flat(), label, d64.bernoulli);
-      compare(ours, tfp.relaxedBernoulli[i].float32.flat(), label, d32.bernoulli);
+      const ours = logProbs(new RelaxedBernoulli({ logits: c.logits, temperature: c.temperature }), c.x);
+      compare(ours, tfp.relaxedBernoulli[i].float64.flat(), bernoulliLabel(c), d64.bernoulli);
+      compare(ours, tfp.relaxedBernoulli[i].float32.flat(), bernoulliLabel(c), d32.bernoulli);
     });
     row('RelaxedOneHotCategorical.logProb', backend, d64.oneHot, d32.oneHot);
     row('RelaxedBernoulli.logProb', backend, d64.bernoulli, d32.bernoulli);
