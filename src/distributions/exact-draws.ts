@@ -11,6 +11,7 @@
  * which the relaxed (Concrete) samples build on.
  */
 import * as tf from '@tensorflow/tfjs';
+import { sigmoid, softmax } from '../host-math';
 import { Random } from '../random';
 
 /** 32 random bits → the uniform (bits + 1/2) / 2^32 in (0, 1), never 0 or 1 (the product is exact). */
@@ -44,13 +45,10 @@ export function categoricalDraws(logits: ArrayLike<number>, K: number, n: number
 function cumulativeProbabilities(logits: ArrayLike<number>, K: number): Float64Array {
   const cumulative = new Float64Array(logits.length);
   for (let start = 0; start < logits.length; start += K) {
-    let max = -Infinity;
-    for (let k = 0; k < K; k++) max = Math.max(max, logits[start + k]);
+    const probs = softmax(Array.from({ length: K }, (_, k) => logits[start + k]));
     let total = 0;
-    for (let k = 0; k < K; k++) {
-      total += Math.exp(logits[start + k] - max); // the largest term is 1: no overflow
-      cumulative[start + k] = total;
-    }
+    probs.forEach((p, k) => { cumulative[start + k] = total += p; });
+    // Dividing by the total makes the last value exactly 1; equal values (zero probabilities) stay equal.
     for (let k = 0; k < K; k++) cumulative[start + k] /= total;
   }
   return cumulative;
@@ -61,7 +59,7 @@ function cumulativeProbabilities(logits: ArrayLike<number>, K: number): Float64A
  * and 1, where a draw is 1 when u < σ(logit) (σ in float64; logit ±∞ gives always 1 or 0).
  */
 export function bernoulliDraws(logits: ArrayLike<number>, n: number, rng: Random): Float32Array {
-  const p = Float64Array.from(logits, (l) => 1 / (1 + Math.exp(-l)));
+  const p = Float64Array.from(logits, sigmoid);
   const bits = rng.bitsArray(n * p.length), draws = new Float32Array(bits.length);
   for (let i = 0, draw = 0; i < n; i++) {
     for (let j = 0; j < p.length; j++, draw++) draws[draw] = toUniform32(bits[draw]) < p[j] ? 1 : 0;
