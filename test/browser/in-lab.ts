@@ -5,7 +5,7 @@
  */
 import { basename, join } from 'path';
 import { BrowserContext, Page } from 'playwright-core';
-import { delay, Lab } from './lab';
+import { delay, Lab, pollUntil } from './lab';
 import { firstLine, Notebook, Result, SHOTS } from './notebooks';
 
 const PROBE = "console.log('browser check', 6 * 7)";
@@ -90,10 +90,9 @@ async function waitForIdleKernel(page: Page, timeout: number): Promise<string> {
   }
 }
 
-async function waitForLabCharts(page: Page, expected: number, timeout: number) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const seen = await page.evaluate(() => {
+function waitForLabCharts(page: Page, expected: number, timeout: number) {
+  const look = () =>
+    page.evaluate(() => {
       const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)')!;
       // JupyterLab's Vega extension marks its outputs with jp-RenderedVegaCommon5.
       const outputs = Array.from(panel.querySelectorAll('.jp-OutputArea-output.jp-RenderedVegaCommon5'));
@@ -105,17 +104,19 @@ async function waitForLabCharts(page: Page, expected: number, timeout: number) {
       const raw = panel.querySelectorAll('.jp-RenderedJSON, .jp-OutputArea-output[data-mime-type="application/json"]').length;
       return { outputs: outputs.length, rendered: rendered.length, raw, errors };
     });
-    if ((seen.rendered >= expected && seen.outputs >= expected) || Date.now() > deadline) return seen;
-    await delay(250);
-  }
+  return pollUntil(look, (seen) => seen.rendered >= expected && seen.outputs >= expected, timeout);
 }
 
 async function runProbeCell(page: Page, panel: ReturnType<Page['locator']>): Promise<string | null> {
-  const first = panel.locator('.jp-Notebook .jp-Cell').first();
-  await first.locator('.jp-InputPrompt').first().click(); // selects the cell, command mode
+  const cells = panel.locator('.jp-Notebook .jp-Cell');
+  const before = await cells.count();
+  await cells.first().locator('.jp-InputPrompt').first().click(); // selects the cell, command mode
   await page.keyboard.press('Escape');
   await page.keyboard.press('a'); // insert a cell above
-  const probe = panel.locator('.jp-Notebook .jp-Cell').first();
+  if ((await pollUntil(() => cells.count(), (n) => n > before, 10_000)) <= before) {
+    return 'pressing "a" inserted no cell';
+  }
+  const probe = cells.first();
   if (!(await probe.evaluate((el) => el.classList.contains('jp-CodeCell')))) {
     return 'the new cell is not a code cell';
   }
@@ -123,7 +124,7 @@ async function runProbeCell(page: Page, panel: ReturnType<Page['locator']>): Pro
   const editor = probe.locator('.cm-content');
   await editor.waitFor({ state: 'visible' });
   await page.keyboard.insertText(PROBE);
-  const typed = (await editor.innerText()).trim();
+  const typed = await pollUntil(async () => (await editor.innerText()).trim(), (t) => t === PROBE, 10_000);
   if (typed !== PROBE) return `typing into the new cell gave '${typed}'`;
   await page.keyboard.press('Shift+Enter');
   try {
@@ -132,8 +133,10 @@ async function runProbeCell(page: Page, panel: ReturnType<Page['locator']>): Pro
     const got = (await probe.locator('.jp-OutputArea').innerText().catch(() => '')).trim();
     return `running a cell from the UI printed '${got.slice(0, 200)}', not '${PROBE_OUTPUT}'`;
   }
-  const prompt = (await probe.locator('.jp-InputPrompt').innerText()).trim();
-  if (!/\[\d+\]/.test(prompt)) return `the run cell has no execution count (prompt '${prompt}')`;
+  // The output can arrive before the execute reply that numbers the prompt: wait for the number.
+  const numbered = (prompt: string) => /\[\d+\]/.test(prompt);
+  const prompt = await pollUntil(async () => (await probe.locator('.jp-InputPrompt').innerText()).trim(), numbered, 30_000);
+  if (!numbered(prompt)) return `the run cell has no execution count after 30 s (prompt '${prompt}')`;
   return null;
 }
 

@@ -178,6 +178,22 @@ export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * Polls `read` until `done` holds for what it returned, or until `timeout` ms have
+ * passed; returns the last value read either way, so that the caller can report it.
+ * UI state in JupyterLab arrives in several messages (an output before the execute
+ * reply that numbers the prompt, say), so a check reads the state it means to test
+ * until it holds, never once right after some other event.
+ */
+export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeout: number): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await delay(100);
+  }
+}
+
 export function tail(file: string, lines = 30): string {
   try {
     return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');

@@ -7,7 +7,7 @@ import { spawnSync } from 'child_process';
 import { join } from 'path';
 import { pathToFileURL } from 'url';
 import { Browser, Page } from 'playwright-core';
-import { delay } from './lab';
+import { pollUntil } from './lab';
 import { firstLine, Notebook, Result, ROOT, SHOTS } from './notebooks';
 
 export function buildSite(dir: string): string | null {
@@ -77,20 +77,19 @@ export function checkSiteIndex(browser: Browser, site: string, notebooks: Notebo
 export function checkSitePage(browser: Browser, site: string, nb: Notebook): Promise<Result> {
   return visitOffline(browser, join(site, `${nb.stem}.html`), `site  ${nb.stem}.html`, async (page, problems, notes) => {
     // Charts: each .site-chart gets a live vega-embed drawing.
-    const deadline = Date.now() + 20_000;
-    let charts = { total: 0, live: 0, failed: [] as string[] };
-    for (;;) {
-      charts = await page.evaluate(() => {
-        const all = Array.from(document.querySelectorAll('.site-chart'));
-        return {
-          total: all.length,
-          live: all.filter((c) => c.classList.contains('site-chart-is-live') && c.querySelector('.vega-embed svg, .vega-embed canvas')).length,
-          failed: all.filter((c) => c.hasAttribute('data-chart-error')).map((c) => c.getAttribute('data-chart-error') ?? ''),
-        };
-      });
-      if (charts.live + charts.failed.length >= charts.total || Date.now() > deadline) break;
-      await delay(100);
-    }
+    const charts = await pollUntil(
+      () =>
+        page.evaluate(() => {
+          const all = Array.from(document.querySelectorAll('.site-chart'));
+          return {
+            total: all.length,
+            live: all.filter((c) => c.classList.contains('site-chart-is-live') && c.querySelector('.vega-embed svg, .vega-embed canvas')).length,
+            failed: all.filter((c) => c.hasAttribute('data-chart-error')).map((c) => c.getAttribute('data-chart-error') ?? ''),
+          };
+        }),
+      (c) => c.live + c.failed.length >= c.total,
+      20_000,
+    );
     if (charts.total !== nb.charts || charts.live !== nb.charts) {
       problems.push(`${nb.charts} Vega-Lite outputs, ${charts.total} charts on the page, ${charts.live} drawn live` +
         (charts.failed.length ? `: ${charts.failed.join(' | ')}` : ''));
