@@ -11,8 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { availableBackends, initBackend } from '../src/backend';
-import { ESTIMATOR_NAMES, estimators, pathwiseGradient } from '../src/estimators';
-import { SEED_000_CATEGORICAL_TARGET, squaredErrorLoss } from '../src/models/seed-000';
+import { ESTIMATOR_NAMES, EstimatorName, EstimatorOptions, estimateGradient, pathwiseGradient } from '../src';
+import { SQUARED_ERROR_CATEGORICAL_TARGET, squaredErrorLoss } from '../src/studies/squared-error/problem';
 import { Random } from '../src/random';
 
 const QUICK = process.argv.includes('--quick');
@@ -20,7 +20,7 @@ const WARM_UP = QUICK ? 20 : 100;
 const BATCHES = QUICK ? 3 : 7;
 const STEPS_PER_BATCH = QUICK ? 50 : 200;
 const LEARNING_RATE = 0.01;
-const TARGET = SEED_000_CATEGORICAL_TARGET as number[];
+const TARGET = SQUARED_ERROR_CATEGORICAL_TARGET as number[];
 
 interface Row { backend: string; estimator: string; numSamples: number; micros: number }
 
@@ -41,7 +41,8 @@ function estimatorStep(name: (typeof ESTIMATOR_NAMES)[number], logits: tf.Variab
   const problem = { logits, family: 'categorical' as const, loss: squaredErrorLoss(TARGET) };
   const rng = new Random(0);
   return () => tf.tidy(() => {
-    const { grad } = estimators[name](problem, { numSamples, seed: rng, temperature: 5, baseline: 'leave-one-out' });
+    const options = { numSamples, seed: rng, temperature: 5, baseline: 'leave-one-out' } as EstimatorOptions[EstimatorName];
+    const { grad } = estimateGradient(name, problem, options);
     logits.assign(tf.sub(logits, tf.mul(grad, LEARNING_RATE)));
   });
 }

@@ -14,7 +14,7 @@
  */
 import { availableBackends, initBackend } from '../src/backend';
 import { binarise, Digits, loadDigits, selectDigits, splitDigits } from '../src/data/mnist';
-import { CategoricalVae, CategoricalVaeConfig, trainVae, VAE_CONFIGS, VaeEstimator, VaeKlTerm } from '../src/models/vae';
+import { CategoricalVae, CategoricalVaeConfig, trainVae, VAE_CONFIGS, VaeEstimator, VaeKlTerm } from '../src/studies/categorical-vae';
 
 const QUICK = process.argv.includes('--quick');
 const VARIANTS: { label: string; estimator: VaeEstimator; kl: VaeKlTerm; numSamples: number }[] = [

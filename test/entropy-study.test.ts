@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import {
   categoricalFrequencies, entropyEstimate, exactEntropy, relaxedProportions, repeatedEntropyEstimates, surprisalStd,
-} from '../src/models/entropy-study';
+} from '../src/studies/relaxed-entropy/study';
 
 // Seed 001's distribution; log π = −(1, 2, 3, 3)·ln 2, so H = 1.75 ln 2 and
 // E[(log π)²] = 3.75 ln²2, written here separately from the library.

@@ -4,15 +4,15 @@ import * as tf from '@tensorflow/tfjs';
 import { availableBackends, initBackend } from '../src/backend';
 import { Random } from '../src/random';
 import {
-  BaselineOption, centredLosses, ESTIMATOR_NAMES, EstimatorName, estimateGradient, estimators, exact, exactObjective,
-  enumerateOutcomes, GradientProblem, MovingAverageBaseline,
-} from '../src/estimators';
+  Baseline, centredLosses, ESTIMATOR_NAMES, EstimatorName, estimateGradient, exact, exactObjective,
+  enumerateOutcomes, GradientProblem, MovingAverageBaseline, repeatEstimates, EstimatorOptions, RelaxedOptions,
+} from '../src';
 import {
-  SEED_000_BERNOULLI_TARGET, SEED_000_CATEGORICAL_TARGET, squaredErrorExactGradient, squaredErrorExactLoss, squaredErrorLoss,
-} from '../src/models/seed-000';
+  SQUARED_ERROR_BERNOULLI_TARGET, SQUARED_ERROR_CATEGORICAL_TARGET, squaredErrorExactGradient, squaredErrorExactLoss, squaredErrorLoss,
+} from '../src/studies/squared-error/problem';
 import { Bernoulli, OneHotCategorical, RelaxedBernoulli, RelaxedOneHotCategorical } from '../src/distributions';
 import { discreteSample } from '../src/distributions/exact-draws';
-import { jointLogProb } from '../src/estimators/types';
+import { jointLogProb } from '../src/estimators/problem';
 import { relaxedSample } from '../src/estimators/gumbel-softmax';
 
 // Statistical checks: the mean of M independent estimates must lie within K_SIGMA
@@ -20,7 +20,7 @@ import { relaxedSample } from '../src/estimators/gumbel-softmax';
 // With K_SIGMA = 5 a correct unbiased estimator fails one component with probability
 // below 1e-6.
 const K_SIGMA = 5;
-const TARGET = SEED_000_CATEGORICAL_TARGET as number[];
+const TARGET = SQUARED_ERROR_CATEGORICAL_TARGET as number[];
 
 before(async () => { await initBackend(); });
 
@@ -29,18 +29,12 @@ function seed000(logits: number[] = [1, 1, 1]): GradientProblem {
 }
 
 function bernoulli000(logit = 0.4): GradientProblem {
-  return { logits: tf.tensor1d([logit]), family: 'bernoulli', loss: squaredErrorLoss(SEED_000_BERNOULLI_TARGET) };
+  return { logits: tf.tensor1d([logit]), family: 'bernoulli', loss: squaredErrorLoss(SQUARED_ERROR_BERNOULLI_TARGET) };
 }
 
 /** Runs an estimator M times on one stream; per-component mean, standard deviation and standard error. */
-function repeat(name: EstimatorName, problem: GradientProblem, M: number, options: { numSamples: number; temperature?: number; baseline?: BaselineOption }) {
-  const rng = new Random(2024);
-  const rows: Float32Array[] = [];
-  for (let i = 0; i < M; i++) {
-    const { grad } = estimators[name](problem, { ...options, seed: rng });
-    rows.push(grad.dataSync() as Float32Array);
-    grad.dispose();
-  }
+function repeat(name: EstimatorName, problem: GradientProblem, M: number, options: { numSamples: number; temperature?: number; baseline?: Baseline }) {
+  const rows = repeatEstimates(name, problem, { ...options, seed: 2024 } as EstimatorOptions[EstimatorName], M).estimates;
   const K = rows[0].length;
   const mean = Array.from({ length: K }, (_, k) => rows.reduce((a, r) => a + r[k], 0) / M);
   const sd = mean.map((m, k) => Math.sqrt(rows.reduce((a, r) => a + (r[k] - m) ** 2, 0) / (M - 1)));
@@ -136,10 +130,11 @@ test('REINFORCE: the closed-form score equals autodiff of (1/n) Σ f(y_i) log q(
     { logits: tf.tensor1d([0.4, -2, 3]), family: 'bernoulli', loss: squaredErrorLoss([0.9]) },
   ];
   for (const problem of cases) {
+    const logits = problem.logits as tf.Tensor;
     const { grad } = estimateGradient('reinforce', problem, { numSamples: 40, seed: 11 });
-    const y = discreteSample(problem.family, problem.logits, 40, new Random(11));
+    const y = discreteSample(problem.family, logits, 40, new Random(11));
     const f = problem.loss(y);
-    const reference = tf.grad((l: tf.Tensor) => tf.div(tf.sum(tf.mul(f, jointLogProb(problem.family, l, y))), 40) as tf.Scalar)(problem.logits);
+    const reference = tf.grad((l: tf.Tensor) => tf.div(tf.sum(tf.mul(f, jointLogProb(problem.family, l, y))), 40) as tf.Scalar)(logits);
     const diff = tf.max(tf.abs(tf.sub(grad, reference))).dataSync()[0];
     assert.ok(diff < 1e-6, `${problem.family}: ${diff}`);
   }
@@ -150,7 +145,7 @@ test('REINFORCE: the closed-form score equals autodiff of (1/n) Σ f(y_i) log q(
 test('REINFORCE is unbiased on seed 000 with every baseline (mean of 400 estimates, n = 100, within 5σ/√400)', () => {
   const exactGrad = squaredErrorExactGradient([1, 1, 1], TARGET);
   const sds: Record<string, number[]> = {};
-  const baselines: [string, BaselineOption][] = [
+  const baselines: [string, Baseline][] = [
     ['none', 'none'], ['leave-one-out', 'leave-one-out'], ['moving-average', new MovingAverageBaseline({ decay: 0.9 })],
   ];
   for (const [label, baseline] of baselines) {
@@ -234,16 +229,16 @@ test('bad input is refused with a message naming the function, the argument and 
   const ok = { numSamples: 10, seed: 0, temperature: 1 };
   assert.throws(() => estimateGradient('rebar' as EstimatorName, problem, ok),
     /estimateGradient: name must be one of exact, reinforce, gumbel-softmax, st-gumbel-softmax, but got "rebar"/);
-  assert.throws(() => estimateGradient('reinforce', problem, { ...ok, numSamples: 0 }), /reinforce: numSamples must be a whole number ≥ 1, but got 0/);
+  assert.throws(() => estimateGradient('reinforce', problem, { ...ok, numSamples: 0 }), /estimateGradient\('reinforce'\): numSamples must be a whole number ≥ 1, but got 0/);
   assert.throws(() => estimateGradient('gumbel-softmax', problem, { ...ok, numSamples: 2.5 }), /numSamples must be a whole number ≥ 1, but got 2.5/);
-  assert.throws(() => estimateGradient('gumbel-softmax', problem, { numSamples: 10, seed: 0 }), /gumbel-softmax: temperature must be given .*but got undefined/);
-  assert.throws(() => estimateGradient('st-gumbel-softmax', problem, { ...ok, temperature: 0 }), /st-gumbel-softmax: temperature must be a finite number > 0, but got 0/);
+  assert.throws(() => estimateGradient('gumbel-softmax', problem, { numSamples: 10, seed: 0 } as RelaxedOptions), /gumbel-softmax'\): temperature must be given .*but got undefined/);
+  assert.throws(() => estimateGradient('st-gumbel-softmax', problem, { ...ok, temperature: 0 }), /st-gumbel-softmax'\): temperature must be a finite number > 0, but got 0/);
   assert.throws(() => estimateGradient('st-gumbel-softmax', problem, { ...ok, temperature: NaN }), /temperature must be a finite number > 0, but got NaN/);
   assert.throws(() => estimateGradient('gumbel-softmax', problem, { ...ok, temperature: Infinity }), /but got Infinity/);
-  assert.throws(() => estimateGradient('reinforce', problem, { ...ok, baseline: 'mean' as BaselineOption }),
-    /reinforce: baseline must be one of none, moving-average, leave-one-out \(or a MovingAverageBaseline\), but got "mean"/);
-  assert.throws(() => estimateGradient('reinforce', problem, { ...ok, baseline: 'moving-average' as BaselineOption }),
-    /keeps state across calls, so pass an instance.*new MovingAverageBaseline/);
+  assert.throws(() => estimateGradient('reinforce', problem, { ...ok, baseline: 'mean' as Baseline }),
+    /estimateGradient\('reinforce'\): baseline must be 'none', 'leave-one-out' or a MovingAverageBaseline instance, but got "mean"/);
+  assert.throws(() => estimateGradient('reinforce', problem, { ...ok, baseline: 'moving-average' as Baseline }),
+    /keeps state across calls, so pass one you keep: new MovingAverageBaseline/);
   assert.throws(() => estimateGradient('reinforce', problem, { ...ok, numSamples: 1, baseline: 'leave-one-out' }),
     /numSamples must be at least 2 with the leave-one-out baseline, but got 1/);
   assert.throws(() => estimateGradient('reinforce', problem, { ...ok, seed: -1 }), /seed must be a whole number/);
@@ -253,7 +248,7 @@ test('bad input is refused with a message naming the function, the argument and 
     /exact: the event space of categorical logits of shape \[9, 4\] must be at most 65536 outcomes .*but got 262144/);
   for (const name of ESTIMATOR_NAMES) {
     assert.throws(() => estimateGradient(name, { ...problem, logits: tf.tensor1d([1, NaN, 0]) }, ok),
-      new RegExp(`${name}: problem.logits must be finite everywhere, but got a tensor of shape \\[3\\]`));
+      new RegExp(`${name}'\\): problem.logits must be finite everywhere, but got a tensor of shape \\[3\\]`));
   }
   assert.throws(() => new MovingAverageBaseline({ decay: 1 }), /MovingAverageBaseline: decay must be a number in \[0, 1\), but got 1/);
   assert.throws(() => squaredErrorExactGradient([1, 1], TARGET), /logits must be of length 3 to match the target/);

@@ -6,7 +6,7 @@ import { Random } from '../src/random';
 import {
   GaussianMixtureModel, PARAMETER_NAMES, exactMixtureGradient, elementaryMixtureGradient, gumbelSoftmaxMixtureGradient,
   scoreFunctionMixtureGradient, elementaryMean, gumbelMean, flattenGradient, flatParameterNames, gradientStatistics,
-} from '../src/models';
+} from '../src';
 
 before(async () => { await initBackend(); });
 

@@ -167,7 +167,7 @@ test('every bad input raises an error naming function, argument and value', () =
     [() => new F({ ...base, temperature: NaN }), /temperature must be a finite number > 0, but got NaN/],
     [() => new F({ ...base, temperature: Infinity }), /temperature must be a finite number > 0, but got Infinity/],
     [() => new F({ ...base, logits: [[[1, 2, 3]]] }), /FactorizedDiscreteFlowsMixture: logits must be of shape \[1, 2, 3\].*but got \[\[\[1, 2, 3\]\]\]/],
-    [() => tf.tidy(() => new F({ ...base, logits: tf.zeros([2, 3]) })), /FactorizedDiscreteFlowsMixture: logits must be of shape \[1, 2, 3\].*but got a tensor of shape \[2, 3\]/],
+    [() => tf.tidy(() => { new F({ ...base, logits: tf.zeros([2, 3]) }); }), /FactorizedDiscreteFlowsMixture: logits must be of shape \[1, 2, 3\].*but got a tensor of shape \[2, 3\]/],
     [() => new F({ ...base, logits: [[[1, 2, 3], [1, 2]]] }), /FactorizedDiscreteFlowsMixture: logits must be of shape \[1, 2, 3\].*but got \[\[\[1, 2, 3\], \[1, 2\]\]\]/],
     [() => new F({ ...base, logits: [[[1, 2, 3], [1, NaN, 3]]] }), /FactorizedDiscreteFlowsMixture: logits must be finite everywhere, but got "NaN at flat index 4"/],
     [() => new F({ ...base, components: [[0, 1, 2]] }), /FactorizedDiscreteFlowsMixture: components must be an array of shape \[1, 2\].*but got \[\[0, 1, 2\]\]/],

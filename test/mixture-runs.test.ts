@@ -5,8 +5,8 @@ import { initBackend } from '../src/backend';
 import { Random } from '../src/random';
 import { FactorizedDiscreteFlowsMixture } from '../src/distributions/factorized-discrete-flows-mixture';
 import { pathwiseGradient } from '../src/estimators/pathwise';
-import { squaredErrorLoss } from '../src/models/seed-000';
-import { mixtureHistoryRows, optimizeMixtureRuns } from '../src/train';
+import { squaredErrorLoss } from '../src/studies/squared-error/problem';
+import { mixtureHistoryRows, optimizeMixtureRuns } from '../src';
 
 before(async () => { await initBackend(); });
 

@@ -3,22 +3,22 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { Random } from '../src/random';
-import { seedPyTorchSampler, seedPyTorchGumbel, correctGumbelSoftmaxSampler, gaussianGradientTerms } from '../src/models';
+import { portedPyTorchSampler, portedPyTorchGumbel, correctGumbelSoftmaxSampler, gaussianGradientTerms } from '../src';
 
 before(async () => { await initBackend(); });
 const maxAbs = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
 
 test('seed 003 sampler: temperature is ignored (up to float32 rounding), tau is not', () => {
   const x = tf.tensor2d([[1, 2, 0], [0.5, -1, 3]]);
-  const base = seedPyTorchSampler(x, 0.5, 0, 1);
-  assert.ok(maxAbs(seedPyTorchSampler(x, 0.5, 37, 1), base) < 1e-5);
-  assert.ok(maxAbs(seedPyTorchSampler(x, 1, 0, 1), base) > 1e-2);
+  const base = portedPyTorchSampler(x, 0.5, 0, 1);
+  assert.ok(maxAbs(portedPyTorchSampler(x, 0.5, 37, 1), base) < 1e-5);
+  assert.ok(maxAbs(portedPyTorchSampler(x, 1, 0, 1), base) > 1e-2);
   assert.ok(maxAbs(correctGumbelSoftmaxSampler(x, 0.5, 1), base) < 1e-5);
   Array.from(tf.sum(base, 1).dataSync()).forEach((s) => assert.ok(Math.abs(s - 1) < 1e-6));
 });
 
 test('seed 003 sampler: the view flattens [B, N, K] into one softmax per example', () => {
-  const out = seedPyTorchSampler(tf.zeros([2, 3, 4]), 1, 0, 2);
+  const out = portedPyTorchSampler(tf.zeros([2, 3, 4]), 1, 0, 2);
   assert.deepEqual(out.shape, [2, 3, 4]);
   Array.from(tf.sum(out, [1, 2]).dataSync()).forEach((s) => assert.ok(Math.abs(s - 1) < 1e-5));
   assert.ok(Array.from(tf.sum(out, 2).dataSync()).some((s) => Math.abs(s - 1) > 0.05));
@@ -26,11 +26,11 @@ test('seed 003 sampler: the view flattens [B, N, K] into one softmax per example
 
 test('seed 003 noise: −log(−log(u + 1e-9) + 1e-9), a small downward shift near u = 1', () => {
   const u = tf.tensor1d([0.5, 1 - 2 ** -24, 2 ** -24]);
-  const g = seedPyTorchGumbel(u).dataSync();
+  const g = portedPyTorchGumbel(u).dataSync();
   const exact = Array.from(u.dataSync(), (v) => -Math.log(-Math.log(v + 1e-9) + 1e-9));
   g.forEach((v, i) => assert.ok(Math.abs(v - exact[i]) < 2e-3 * Math.max(1, Math.abs(exact[i])), `${v} vs ${exact[i]}`)); // float32, as in PyTorch: its log near 1 is off by ~1e-3 relative
   assert.ok(g[1] < -Math.log(-Math.log(1 - 2 ** -24)));
-  assert.throws(() => seedPyTorchSampler(tf.zeros([1, 2]), 0, 0, 1), /seedPyTorchSampler: tau must be a finite number > 0, but got 0/);
+  assert.throws(() => portedPyTorchSampler(tf.zeros([1, 2]), 0, 0, 1), /portedPyTorchSampler: tau must be a finite number > 0, but got 0/);
 });
 
 test('Gaussian pathwise and score terms: unbiased for E[z²] (5 se), pathwise with the smaller variance', () => {

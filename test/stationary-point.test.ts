@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { estimateGradient } from '../src/estimators';
-import { SEED_000_CATEGORICAL_TARGET, squaredErrorExactGradient, squaredErrorLoss } from '../src/models/seed-000';
-import { findStationaryLogits, meanGradient } from '../src/train';
+import { SQUARED_ERROR_CATEGORICAL_TARGET, squaredErrorExactGradient, squaredErrorLoss } from '../src/studies/squared-error/problem';
+import { findStationaryLogits, meanGradient } from '../src';
 
 before(async () => { await initBackend(); });
 
-const TARGET = SEED_000_CATEGORICAL_TARGET as number[];
+const TARGET = SQUARED_ERROR_CATEGORICAL_TARGET as number[];
 const softmax = (l: number[]) => { const e = l.map(Math.exp); const z = e.reduce((a, b) => a + b, 0); return e.map((x) => x / z); };
 
 test('findStationaryLogits solves softmax(l) = t (categorical: the last logit stays put)', () => {

@@ -2,13 +2,13 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
-import { ESTIMATOR_NAMES, EstimatorName } from '../src/estimators';
-import { constantTemperature, exponentialAnnealing, historyRows, optimize, OptimizeOptions, TrainingRecord } from '../src/train';
-import { SEED_000_CATEGORICAL_TARGET, squaredErrorExactLoss, squaredErrorLoss } from '../src/models/seed-000';
+import { ESTIMATOR_NAMES, EstimatorName, MovingAverageBaseline } from '../src';
+import { constantTemperature, exponentialAnnealing, historyRows, optimize, OptimizeOptions, TrainingRecord } from '../src';
+import { SQUARED_ERROR_CATEGORICAL_TARGET, squaredErrorExactLoss, squaredErrorLoss } from '../src/studies/squared-error/problem';
 
 before(async () => { await initBackend(); });
 
-const TARGET = SEED_000_CATEGORICAL_TARGET as number[];
+const TARGET = SQUARED_ERROR_CATEGORICAL_TARGET as number[];
 
 function run(estimator: EstimatorName, extra: Partial<OptimizeOptions> = {}) {
   const logits = tf.variable(tf.tensor1d([1, 1, 1]));
@@ -74,11 +74,11 @@ test('REINFORCE with a leave-one-out baseline drives seed 000 towards its optimu
   assert.ok(history.probs[1][1] > 0.8);
 });
 
-test('a temperature schedule is followed, and the moving-average baseline string is accepted', () => {
+test('a temperature schedule is followed, and a moving-average baseline is used', () => {
   const schedule = exponentialAnnealing({ initial: 2, rate: 0.01, minimum: 0.5, every: 10 });
   const { history } = run('gumbel-softmax', { steps: 101, recordEvery: 50, temperature: schedule });
   assert.deepEqual(history.temperature, [2, schedule(50), schedule(100)]);
-  const r = run('reinforce', { steps: 20, baseline: 'moving-average', temperature: undefined });
+  const r = run('reinforce', { steps: 20, baseline: new MovingAverageBaseline(), temperature: undefined });
   assert.ok(r.history.temperature.every(Number.isNaN));
 });
 
@@ -96,7 +96,7 @@ test('1000 optimisation steps of each estimator leave tf.memory().numTensors unc
     optimize({
       logits, estimator, problem: { family: 'categorical', loss: squaredErrorLoss(TARGET) },
       steps: 1000, learningRate: 0.01, numSamples: 100, seed: 0, temperature: 5, recordEvery: 100,
-      baseline: estimator === 'reinforce' ? 'moving-average' : undefined,
+      baseline: estimator === 'reinforce' ? new MovingAverageBaseline() : undefined,
     });
     assert.equal(tf.memory().numTensors, before, estimator);
     logits.dispose();
@@ -115,6 +115,6 @@ test('optimize refuses bad options', () => {
   assert.throws(() => optimize({ ...base, steps: 0 }), /optimize: steps must be a whole number ≥ 1, but got 0/);
   assert.throws(() => optimize({ ...base, learningRate: -0.1 }), /optimize: learningRate must be a finite number > 0, but got -0.1/);
   assert.throws(() => optimize({ ...base, numSamples: 1.5 }), /optimize: numSamples must be a whole number ≥ 1, but got 1.5/);
-  assert.throws(() => optimize({ ...base, baseline: 'average' as 'none' }), /optimize: baseline must be one of none, moving-average, leave-one-out \(or a MovingAverageBaseline\), but got "average"/);
+  assert.throws(() => optimize({ ...base, baseline: 'average' as 'none' }), /optimize: baseline must be 'none', 'leave-one-out' or a MovingAverageBaseline instance, but got "average"/);
   base.logits.dispose();
 });

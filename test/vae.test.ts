@@ -9,7 +9,7 @@ import { Random } from '../src/random';
 import {
   CategoricalVae, evaluateVae, imageRows, reconstructDigits, samplePrior, trainVae,
   VAE_ESTIMATORS, VAE_KL_TERMS, vaeKlTerm, vaeObjective,
-} from '../src/models/vae';
+} from '../src/studies/categorical-vae';
 
 let train: Digits, test_: Digits;
 before(async () => {

@@ -22,11 +22,11 @@ import { RelaxedBernoulli, RelaxedOneHotCategorical } from '../../src/distributi
 import {
   concreteMonteCarloEntropy, discreteMonteCarloEntropy, maddison21Entropy, maddison22Entropy,
 } from '../../src/estimators/entropy';
-import { GaussianMixtureModel } from '../../src/models/gaussian-mixture';
+import { GaussianMixtureModel } from '../../src/studies/gaussian-mixture/model';
 import {
   elementaryMixtureGradient, gumbelSoftmaxMixtureGradient, scoreFunctionMixtureGradient,
-} from '../../src/models/gaussian-mixture-gradients';
-import { SEED_000_CATEGORICAL_TARGET, squaredErrorLoss } from '../../src/models/seed-000';
+} from '../../src/studies/gaussian-mixture/gradients';
+import { SQUARED_ERROR_CATEGORICAL_TARGET, squaredErrorLoss } from '../../src/studies/squared-error/problem';
 import { Random } from '../../src/random';
 import { optimize } from '../../src/train/optimize';
 import { kernelCount, noiseSeconds } from './anatomy';
@@ -101,7 +101,7 @@ function timeTs(experiment: string, backend: string, count: number, f: () => voi
 }
 
 async function seed000Ts(backend: string): Promise<void> {
-  const loss = squaredErrorLoss(SEED_000_CATEGORICAL_TARGET);
+  const loss = squaredErrorLoss(SQUARED_ERROR_CATEGORICAL_TARGET);
   for (const estimator of ['reinforce', 'st-gumbel-softmax'] as const) {
     const run = (steps: number) => {
       const logits = tf.variable(tf.tensor1d([1, 1, 1]));

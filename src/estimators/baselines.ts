@@ -4,8 +4,7 @@
  * because E_q[∇ log q(y)] = 0; a good b shrinks the variance.
  */
 import * as tf from '@tensorflow/tfjs';
-import { describe, fail } from '../validate';
-import type { BaselineOption } from './types';
+import { fail } from '../validate';
 
 /**
  * An exponential moving average of past mean losses, used as a REINFORCE baseline.
@@ -53,25 +52,32 @@ export class MovingAverageBaseline {
   }
 }
 
-/** The baseline names, as strings; 'moving-average' is accepted by `optimize`, which owns the state. */
-export const BASELINE_NAMES = ['none', 'moving-average', 'leave-one-out'] as const;
-export type BaselineName = (typeof BASELINE_NAMES)[number];
+/**
+ * A REINFORCE baseline: none, leave-one-out (Kool et al. 2019), or a moving average
+ * whose state the caller owns. Every function that takes a baseline takes this type;
+ * where it is left out, the default is said there.
+ */
+export type Baseline = 'none' | 'leave-one-out' | MovingAverageBaseline;
 
-/** Checks a baseline option of an estimator call. */
-export function checkBaseline(fn: string, baseline: unknown, numSamples: number): BaselineOption {
-  if (baseline === undefined || baseline === 'none') return 'none';
-  if (baseline instanceof MovingAverageBaseline) return baseline;
-  if (baseline === 'moving-average') {
-    throw new Error(
-      `${fn}: baseline 'moving-average' keeps state across calls, so pass an instance you keep: ` +
-        `baseline: new MovingAverageBaseline({ decay: 0.9 }) (optimize() accepts the string and owns one), but got ${describe(baseline)}`,
-    );
-  }
-  if (baseline === 'leave-one-out') {
+/** The string baselines. */
+export const BASELINE_NAMES = ['none', 'leave-one-out'] as const;
+
+/**
+ * The one resolver of a baseline option: `undefined` gives `fallback`; leave-one-out
+ * needs at least 2 samples to leave one out of.
+ */
+export function resolveBaseline(fn: string, baseline: unknown, numSamples: number, fallback: Baseline = 'none'): Baseline {
+  const value = baseline === undefined ? fallback : baseline;
+  if (value === 'none' || value instanceof MovingAverageBaseline) return value;
+  if (value === 'leave-one-out') {
     if (numSamples < 2) fail(fn, 'numSamples', 'at least 2 with the leave-one-out baseline', numSamples);
-    return baseline;
+    return value;
   }
-  return fail(fn, 'baseline', `one of ${BASELINE_NAMES.join(', ')} (or a MovingAverageBaseline)`, baseline);
+  if (value === 'moving-average') {
+    fail(fn, 'baseline', "'none', 'leave-one-out' or a MovingAverageBaseline instance (a moving average keeps " +
+      'state across calls, so pass one you keep: new MovingAverageBaseline({ decay: 0.9 }))', value);
+  }
+  return fail(fn, 'baseline', "'none', 'leave-one-out' or a MovingAverageBaseline instance", value);
 }
 
 /**
@@ -82,7 +88,7 @@ export function checkBaseline(fn: string, baseline: unknown, numSamples: number)
  * Leave-one-out (Kool et al. 2019): b_i is the mean of the other n − 1 losses, so
  * f_i − b_i = n/(n − 1)·(f_i − f̄), with f̄ the mean of all n.
  */
-export function centredLosses<T extends tf.Tensor>(losses: T, baseline: BaselineOption): T {
+export function centredLosses<T extends tf.Tensor>(losses: T, baseline: Baseline): T {
   if (baseline === 'none') return losses;
   if (baseline === 'leave-one-out') {
     const n = losses.shape[0];

@@ -9,9 +9,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../validate';
-import {
-  checkProblem, EstimateOptions, Family, GradientEstimate, GradientProblem, jointLogProb, perSampleLoss, readLoss,
-} from './types';
+import { EstimatorBody, publicEstimator } from './estimator';
+import { CheckedProblem, Family, GradientProblem, jointLogProb, perSampleLoss, withCheckedProblem } from './problem';
+import { GradientEstimate, readLoss } from './result';
 
 /**
  * The largest event space `exact` enumerates. 65 536 outcomes is e.g. 16 Bernoulli
@@ -44,10 +44,10 @@ function outcomesPerVariable(family: Family, logitsShape: number[]): number {
  * @example
  * enumerateOutcomes('categorical', [3]).print();  // [[1,0,0],[0,1,0],[0,0,1]]
  */
-export function enumerateOutcomes(family: Family, logitsShape: number[]): tf.Tensor {
+export function enumerateOutcomes(family: Family, logitsShape: number[], fn = 'enumerateOutcomes'): tf.Tensor {
   const size = eventSpaceSize(family, logitsShape);
   if (!(size <= MAX_EXACT_EVENTS)) {
-    fail('exact', `the event space of ${family} logits of shape [${logitsShape.join(', ')}]`,
+    fail(fn, `the event space of ${family} logits of shape [${logitsShape.join(', ')}]`,
       `at most ${MAX_EXACT_EVENTS} outcomes (use a Monte Carlo estimator for larger problems)`, size);
   }
   const base = outcomesPerVariable(family, logitsShape);
@@ -68,41 +68,53 @@ export function enumerateOutcomes(family: Family, logitsShape: number[]): tf.Ten
  * The exact objective E_q[f(y)] as a number, without its gradient.
  *
  * @example
- * exactObjective({ logits: tf.zeros([3]), family: 'categorical', loss: squaredErrorLoss([0.2, 0.7, 0.1]) });
+ * exactObjective({ logits: [0, 0, 0], family: 'categorical', loss: squaredErrorLoss([0.2, 0.7, 0.1]) });  // 0.873…
  */
 export function exactObjective(problem: GradientProblem): number {
-  checkProblem('exactObjective', problem);
+  return withCheckedProblem('exactObjective', problem, (p) => checkedExactObjective(p));
+}
+
+/** `exactObjective` on a problem already checked (the training loop's per-record call). */
+export function checkedExactObjective(p: CheckedProblem): number {
   return tf.tidy(() => {
-    const outcomes = enumerateOutcomes(problem.family, problem.logits.shape);
-    const values = perSampleLoss('exactObjective', problem, outcomes);
-    const probs = tf.exp(jointLogProb(problem.family, problem.logits, outcomes));
+    const outcomes = enumerateOutcomes(p.family, p.logits.shape, p.fn);
+    const values = perSampleLoss(p, outcomes);
+    const probs = tf.exp(jointLogProb(p.family, p.logits, outcomes));
     return tf.sum(tf.mul(probs, values)).dataSync()[0];
   });
 }
 
-/**
- * The exact gradient ∇_logits E_q[f(y)] by enumerating every outcome; the options
- * (numSamples, seed, temperature) are accepted for the common call shape and ignored.
- *
- * Shapes: `grad` is shaped like the logits; `loss` is the exact objective.
- * Cost: one loss call on K^N (or 2^D) outcomes; refused above MAX_EXACT_EVENTS.
- *
- * @example
- * const { grad, loss } = exact(
- *   { logits: tf.tensor1d([1, 1, 1]), family: 'categorical', loss: squaredErrorLoss([0.2, 0.7, 0.1]) },
- *   { numSamples: 1, seed: 0 });
- */
-export function exact(problem: GradientProblem, _options?: EstimateOptions): GradientEstimate {
-  checkProblem('exact', problem);
-  const { family, logits } = problem;
+/** `exact` takes no options; the type exists so that every estimator has one. */
+export type ExactOptions = Record<string, never>;
+
+/** The body of `exact`, shared with the registry. Its loss is always read: it is the point. */
+export const exactBody: EstimatorBody<ExactOptions | undefined> = (problem) => {
+  const { fn, family, logits } = problem;
   let loss = NaN;
+  let lossEvaluations = 0;
   const grad = tf.tidy(() => {
-    const outcomes = enumerateOutcomes(family, logits.shape);
-    const values = perSampleLoss('exact', problem, outcomes);
+    const outcomes = enumerateOutcomes(family, logits.shape, fn);
+    lossEvaluations = outcomes.shape[0];
+    const values = perSampleLoss(problem, outcomes);
     const objective = (l: tf.Tensor) => tf.sum(tf.mul(tf.exp(jointLogProb(family, l, outcomes)), values)) as tf.Scalar;
     const { value, grad } = tf.valueAndGrad(objective)(logits);
-    loss = readLoss('exact', value, logits);
+    loss = readLoss(fn, value, logits, grad);
     return grad;
   });
-  return { grad, loss };
-}
+  return { grad, loss, lossEvaluations };
+};
+
+/**
+ * The exact gradient ∇_logits E_q[f(y)], by enumerating every outcome: the ground
+ * truth the Monte Carlo estimators are measured against. It takes no options.
+ *
+ * Shapes: `grad` is shaped like the logits; `loss` is the exact objective;
+ * `lossEvaluations` is the number of outcomes, K^N (or 2^D), all in one loss call.
+ * Refused above MAX_EXACT_EVENTS outcomes.
+ *
+ * @example
+ * const { grad, loss } = exact({ logits: [1, 1, 1], family: 'categorical', loss: squaredErrorLoss([0.2, 0.7, 0.1]) });
+ * grad.print();  // [0.0889, -0.2444, 0.1556]
+ * grad.dispose();
+ */
+export const exact: (problem: GradientProblem, options?: ExactOptions) => GradientEstimate = publicEstimator('exact', exactBody);

@@ -10,21 +10,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { gumbelNoise, logisticNoise } from '../distributions/noise';
 import { Random, toRandom } from '../random';
+import { EstimatorBody, publicEstimator } from './estimator';
+import { checkSampling, checkTemperature, RelaxedOptions } from './options';
+import { CheckedProblem, Family, perSampleLoss } from './problem';
+import { readLoss } from './result';
 import { straightThrough } from './straight-through';
-import {
-  checkNumSamples, checkProblem, EstimateOptions, Family, GradientEstimate, GradientProblem,
-  perSampleLoss, readLoss, requireTemperature, wantsLoss,
-} from './types';
 
 /**
  * n relaxed samples, differentiable in `logits`: [n, ...batch, K] on the simplex
  * (categorical) or [n, ...batch] in (0, 1) (Bernoulli).
  *
  * These are the draws of `RelaxedOneHotCategorical` / `RelaxedBernoulli`.sample(n, rng):
- * the same noise from the same generator, the same formula (a test checks it). They
- * are written out here, without constructing a distribution, because the
- * constructor checks its parameters with a download from the backend, and a
- * training step should make just one (seed 000 runs 10 000 steps per estimator).
+ * the same noise from the same generator, the same formula (a test checks it).
  */
 export function relaxedSample(family: Family, logits: tf.Tensor, n: number, temperature: number, rng: Random): tf.Tensor {
   const shape = [n, ...logits.shape];
@@ -34,60 +31,67 @@ export function relaxedSample(family: Family, logits: tf.Tensor, n: number, temp
 }
 
 /** Rounds relaxed samples with a straight-through gradient; a Bernoulli sample gets a trailing axis of 1 so it is rounded. */
-function hardened(problem: GradientProblem, z: tf.Tensor): tf.Tensor {
-  if (problem.family === 'categorical') return straightThrough(z);
+export function hardened(family: Family, z: tf.Tensor): tf.Tensor {
+  if (family === 'categorical') return straightThrough(z);
   return tf.squeeze(straightThrough(tf.expandDims(z, -1)), [-1]);
 }
 
-function pathwise(fn: string, hard: boolean, problem: GradientProblem, options: EstimateOptions): GradientEstimate {
-  checkProblem(fn, problem);
-  const n = checkNumSamples(fn, options);
-  const temperature = requireTemperature(fn, options.temperature);
-  const rng = toRandom(options.seed, fn);
-  let loss = NaN;
-  const grad = tf.tidy(() => {
-    // tf.grad feeds the logits tensor itself to the function, so samples built from
-    // problem.logits inside it are on the tape.
-    const meanLoss = () => {
-      const z = relaxedSample(problem.family, problem.logits, n, temperature, rng);
-      return tf.mean(perSampleLoss(fn, problem, hard ? hardened(problem, z) : z)) as tf.Scalar;
-    };
-    const { value, grad: g } = tf.valueAndGrad(meanLoss)(problem.logits);
-    if (wantsLoss(options)) loss = readLoss(fn, value, problem.logits);
-    return g;
-  });
-  return { grad, loss };
+function pathwise(hard: boolean): EstimatorBody<RelaxedOptions> {
+  return (problem: CheckedProblem, options: RelaxedOptions, read: boolean) => {
+    const { fn, family, logits } = problem;
+    const n = checkSampling(fn, options);
+    const temperature = checkTemperature(fn, options);
+    const rng = toRandom(options.seed, fn);
+    let loss = NaN;
+    const grad = tf.tidy(() => {
+      // tf.grad feeds the logits tensor itself to the function, so samples built from
+      // the logits inside it are on the tape.
+      const meanLoss = () => {
+        const z = relaxedSample(family, logits, n, temperature, rng);
+        return tf.mean(perSampleLoss(problem, hard ? hardened(family, z) : z)) as tf.Scalar;
+      };
+      const { value, grad: g } = tf.valueAndGrad(meanLoss)(logits);
+      if (read) loss = readLoss(fn, value, logits, g);
+      return g;
+    });
+    return { grad, loss, lossEvaluations: n };
+  };
 }
 
+/** The body of `gumbelSoftmax`, shared with the registry. */
+export const gumbelSoftmaxBody = pathwise(false);
+/** The body of `stGumbelSoftmax`, shared with the registry. */
+export const stGumbelSoftmaxBody = pathwise(true);
+
 /**
- * The Gumbel-Softmax estimator: the loss is evaluated at relaxed samples and
+ * The Gumbel-Softmax estimator: the loss is evaluated at n relaxed samples and
  * differentiated through them ([1], [2]).
  *
  * The loss must accept points of the simplex (or of (0, 1) for Bernoulli), not only
  * one-hot vectors. τ → 0 gives one-hot samples (low bias, high variance); τ → ∞
  * gives the uniform point 1/K (smooth, heavily biased).
  *
- * Shapes: as `reinforce`; `loss` is the mean loss at the relaxed samples.
+ * Shapes: as `reinforce`; `loss` is the mean loss at the relaxed samples;
+ * `lossEvaluations` is n.
  *
  * @example
- * const { grad, loss } = gumbelSoftmax(problem, { numSamples: 1000, seed: 0, temperature: 0.5 });
+ * const problem = { logits: [1, 1, 1], family: 'categorical' as const, loss: squaredErrorLoss([0.2, 0.7, 0.1]) };
+ * const { grad } = gumbelSoftmax(problem, { numSamples: 1000, seed: 0, temperature: 0.5 });
+ * grad.dispose();
  */
-export function gumbelSoftmax(problem: GradientProblem, options: EstimateOptions): GradientEstimate {
-  return pathwise('gumbel-softmax', false, problem, options);
-}
+export const gumbelSoftmax = publicEstimator('gumbel-softmax', gumbelSoftmaxBody);
 
 /**
  * The straight-through Gumbel-Softmax estimator ([2], section 2.2): the forward pass
  * uses the discrete sample onehot(argmax z) (or round(z) for Bernoulli), which is an
- * exact sample of q, and the backward pass the Jacobian of the relaxed z. This is
- * seed 000's Gumbel-Softmax loop.
+ * exact sample of q, and the backward pass the Jacobian of the relaxed z.
  *
  * Shapes: as `reinforce`; `loss` is the mean loss at the discrete samples, so it is an
- * unbiased estimate of E_q[f] even though the gradient is biased.
+ * unbiased estimate of E_q[f] even though the gradient is biased; `lossEvaluations` is n.
  *
  * @example
+ * const problem = { logits: [1, 1, 1], family: 'categorical' as const, loss: squaredErrorLoss([0.2, 0.7, 0.1]) };
  * const { grad } = stGumbelSoftmax(problem, { numSamples: 1000, seed: 0, temperature: 5 });
+ * grad.dispose();
  */
-export function stGumbelSoftmax(problem: GradientProblem, options: EstimateOptions): GradientEstimate {
-  return pathwise('st-gumbel-softmax', true, problem, options);
-}
+export const stGumbelSoftmax = publicEstimator('st-gumbel-softmax', stGumbelSoftmaxBody);

@@ -1,5 +1,2 @@
-/** Training: the SGD loop with history, and temperature schedules. */
-export * from './schedules';
-export * from './optimize';
-export * from './mixture-runs';
-export * from './stationary-point';
+export { optimize, OptimizeOptions, TrainingHistory, TrainingRecord, historyRows } from './optimize';
+export { TemperatureSchedule, constantTemperature, exponentialAnnealing, ExponentialAnnealingOptions } from './schedules';

@@ -1,13 +1,13 @@
 /**
  * Plain stochastic gradient descent on the logits of a discrete distribution, with
  * any of the library's gradient estimators, recording a history that shows the exact
- * objective next to the estimate (seed 000's training loops, made reusable).
+ * objective next to the estimate.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ESTIMATOR_NAMES, EstimatorName, estimators } from '../estimators';
-import { BASELINE_NAMES, BaselineName, MovingAverageBaseline } from '../estimators/baselines';
-import { eventSpaceSize, exactObjective, MAX_EXACT_EVENTS } from '../estimators/exact';
-import { BaselineOption, Family, FAMILIES, GradientProblem, InternalEstimateOptions } from '../estimators/types';
+import { Baseline, resolveBaseline } from '../estimators/baselines';
+import { checkedExactObjective, eventSpaceSize, MAX_EXACT_EVENTS } from '../estimators/exact';
+import { CheckedProblem, Family, FAMILIES, probabilities, SampleLoss, withCheckedProblem } from '../estimators/problem';
+import { checkEstimatorName, EstimatorName, EstimatorOptions, RELAXED_ESTIMATORS, runEstimator } from '../estimators/registry';
 import { Seed, toRandom } from '../random';
 import { checkPositive, checkPositiveInteger, fail } from '../validate';
 import { TemperatureSchedule, toSchedule } from './schedules';
@@ -42,7 +42,7 @@ export interface OptimizeOptions {
   /** The parameters, updated in place: [...batch, K] (categorical) or [...batch] (Bernoulli). */
   logits: tf.Variable;
   estimator: EstimatorName;
-  problem: { family: Family; loss: (y: tf.Tensor) => tf.Tensor };
+  problem: { family: Family; loss: SampleLoss };
   steps: number;
   learningRate: number;
   numSamples: number;
@@ -51,8 +51,8 @@ export interface OptimizeOptions {
   temperature?: number | TemperatureSchedule;
   /** Record every this many steps (and the last step); default steps/100. */
   recordEvery?: number;
-  /** REINFORCE only. The string 'moving-average' makes a baseline (decay 0.9) owned by this run. */
-  baseline?: BaselineName | MovingAverageBaseline;
+  /** REINFORCE only; default 'none'. */
+  baseline?: Baseline;
   /** Called after each record, e.g. to redraw a live chart. */
   onRecord?: (record: TrainingRecord, history: TrainingHistory) => void;
 }
@@ -69,7 +69,7 @@ export interface OptimizeOptions {
  * const logits = tf.variable(tf.tensor1d([1, 1, 1]));
  * const history = optimize({
  *   logits, estimator: 'st-gumbel-softmax',
- *   problem: { family: 'categorical', loss: squaredErrorLoss(SEED_000_CATEGORICAL_TARGET) },
+ *   problem: { family: 'categorical', loss: squaredErrorLoss(SQUARED_ERROR_CATEGORICAL_TARGET) },
  *   steps: 10_000, learningRate: 0.01, numSamples: 1000, seed: 0,
  *   temperature: 5, recordEvery: 500,
  * });
@@ -80,9 +80,7 @@ export function optimize(options: OptimizeOptions): TrainingHistory {
   if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
   const { logits, problem, onRecord } = options;
   if (!(logits instanceof tf.Variable)) fail(fn, 'logits', 'a tf.Variable (it is updated in place)', logits);
-  if (!(ESTIMATOR_NAMES as readonly string[]).includes(options.estimator)) {
-    fail(fn, 'estimator', `one of ${ESTIMATOR_NAMES.join(', ')}`, options.estimator);
-  }
+  const name = checkEstimatorName(fn, options.estimator, 'estimator');
   if (problem === null || typeof problem !== 'object' || !FAMILIES.includes(problem.family)) {
     fail(fn, 'problem.family', `one of ${FAMILIES.join(', ')}`, problem?.family);
   }
@@ -90,59 +88,48 @@ export function optimize(options: OptimizeOptions): TrainingHistory {
   const learningRate = checkPositive(fn, 'learningRate', options.learningRate);
   const numSamples = checkPositiveInteger(fn, 'numSamples', options.numSamples);
   const recordEvery = checkPositiveInteger(fn, 'recordEvery', options.recordEvery ?? Math.max(1, Math.floor(steps / 100)));
-  const usesTemperature = options.estimator === 'gumbel-softmax' || options.estimator === 'st-gumbel-softmax';
-  if (usesTemperature && options.temperature === undefined) {
-    fail(fn, 'temperature', `given for '${options.estimator}' (a number > 0 or a schedule)`, undefined);
+  if (RELAXED_ESTIMATORS.includes(name) && options.temperature === undefined) {
+    fail(fn, 'temperature', `given for '${name}' (a number > 0 or a schedule)`, undefined);
   }
   const schedule: TemperatureSchedule | undefined =
     options.temperature === undefined ? undefined : toSchedule(fn, options.temperature);
-  const baseline = toBaseline(options.baseline);
+  const baseline = resolveBaseline(fn, options.baseline, numSamples);
   const rng = toRandom(options.seed, fn);
-  const estimator = estimators[options.estimator];
-  const full: GradientProblem = { logits, family: problem.family, loss: problem.loss };
   const withExact = eventSpaceSize(problem.family, logits.shape) <= MAX_EXACT_EVENTS;
   const history: TrainingHistory = { step: [], loss: [], exactLoss: [], probs: [], temperature: [], gradNorm: [] };
 
-  for (let step = 0; step < steps; step++) {
-    const temperature = schedule === undefined ? undefined : schedule(step);
-    const record = step % recordEvery === 0 || step === steps - 1;
-    tf.tidy(() => {
-      const exactLoss = record && withExact ? exactObjective(full) : NaN;
-      // Only recorded steps download the estimate's loss (and check the logits are finite).
-      const estimateOptions: InternalEstimateOptions = { numSamples, seed: rng, temperature, baseline, readLoss: record };
-      const { grad, loss } = estimator(full, estimateOptions);
-      if (record) {
-        const entry = readRecord(step, loss, exactLoss, temperature, full, grad);
-        append(history, entry);
-        onRecord?.(entry, history);
-      }
-      logits.assign(tf.sub(logits, tf.mul(grad, learningRate)));
-    });
-  }
+  withCheckedProblem(fn, { logits, family: problem.family, loss: problem.loss }, (checked) => {
+    for (let step = 0; step < steps; step++) {
+      const temperature = schedule === undefined ? NaN : schedule(step);
+      const record = step % recordEvery === 0 || step === steps - 1;
+      tf.tidy(() => {
+        const exactLoss = record && withExact ? checkedExactObjective(checked) : NaN;
+        // Only recorded steps download the estimate's loss (and check it is finite).
+        const stepOptions = { numSamples, seed: rng, temperature, baseline } as EstimatorOptions[EstimatorName];
+        const { grad, loss } = runEstimator(name, checked, stepOptions, record);
+        if (record) {
+          const entry = readRecord(step, loss, exactLoss, temperature, checked, grad);
+          append(history, entry);
+          onRecord?.(entry, history);
+        }
+        logits.assign(tf.sub(logits, tf.mul(grad, learningRate)));
+      });
+    }
+  });
   return history;
-}
-
-/** Resolves the baseline option; the string 'moving-average' gets a fresh instance owned by this run. */
-function toBaseline(baseline: OptimizeOptions['baseline']): BaselineOption {
-  if (baseline === undefined) return 'none';
-  if (baseline instanceof MovingAverageBaseline) return baseline;
-  if (!(BASELINE_NAMES as readonly string[]).includes(baseline)) {
-    fail('optimize', 'baseline', `one of ${BASELINE_NAMES.join(', ')} (or a MovingAverageBaseline)`, baseline);
-  }
-  return baseline === 'moving-average' ? new MovingAverageBaseline() : baseline;
 }
 
 /** Reads probs and ‖ĝ‖ in one transfer from the device. */
 function readRecord(
-  step: number, loss: number, exactLoss: number, temperature: number | undefined, problem: GradientProblem, grad: tf.Tensor,
+  step: number, loss: number, exactLoss: number, temperature: number, problem: CheckedProblem, grad: tf.Tensor,
 ): TrainingRecord {
-  const probs = problem.family === 'categorical' ? tf.softmax(problem.logits) : tf.sigmoid(problem.logits);
+  const probs = probabilities(problem.family, problem.logits);
   const values = tf.concat([tf.reshape(probs, [-1]), tf.reshape(tf.norm(grad), [1])]).dataSync();
   const size = values.length - 1;
   return {
     step, loss, exactLoss,
     probs: Array.from(values.subarray(0, size)),
-    temperature: temperature ?? NaN,
+    temperature,
     gradNorm: values[size],
   };
 }

@@ -13,13 +13,13 @@
  * its mean and variance (see `meanSquareOverNoise`), so the noise stays on the host.
  */
 import * as tf from '@tensorflow/tfjs';
-import { centredLosses } from '../estimators/baselines';
-import { relaxedSample } from '../estimators/gumbel-softmax';
-import { discreteSample } from '../distributions/exact-draws';
-import { stopGradient } from '../estimators/straight-through';
-import { Random, Seed, toRandom } from '../random';
-import { checkPositive, checkPositiveInteger, fail } from '../validate';
-import { GaussianMixtureModel, gradientsOf, MixtureParameters, PARAMETER_NAMES } from './gaussian-mixture';
+import { centredLosses } from '../../estimators/baselines';
+import { relaxedSample } from '../../estimators/gumbel-softmax';
+import { discreteSample } from '../../distributions/exact-draws';
+import { stopGradient } from '../../estimators/straight-through';
+import { Random, Seed, toRandom } from '../../random';
+import { checkPositive, checkPositiveInteger, fail } from '../../validate';
+import { GaussianMixtureModel, gradientsOf, MixtureParameters, PARAMETER_NAMES } from './model';
 
 /** What every method returns. */
 export interface MixtureGradient {

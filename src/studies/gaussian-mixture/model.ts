@@ -10,8 +10,8 @@
  * against which the three Monte Carlo methods of the seed are compared.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Random } from '../random';
-import { checkPositiveInteger } from '../validate';
+import { Random } from '../../random';
+import { checkPositiveInteger } from '../../validate';
 
 /** The parameters of the model, by the seed's names. */
 export interface MixtureParameters<T = tf.Variable> {

@@ -7,8 +7,8 @@
  *   score:     ∂/∂μ ≈ f(z) (z − μ)/σ²,            ∂/∂σ ≈ f(z) ((z − μ)²/σ³ − 1/σ)
  */
 import * as tf from '@tensorflow/tfjs';
-import { Seed, toRandom } from '../random';
-import { checkPositive, checkPositiveInteger, fail } from '../validate';
+import { Seed, toRandom } from '../../random';
+import { checkPositive, checkPositiveInteger, fail } from '../../validate';
 
 /** Per-draw gradient terms: each array holds one estimate per draw (average them for an n-sample estimate). */
 export interface GaussianGradientTerms {

@@ -18,11 +18,11 @@
  * all N·K entries together instead of over each categorical's K.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Seed, toRandom } from '../random';
-import { checkPositive, fail } from '../validate';
+import { Seed, toRandom } from '../../random';
+import { checkPositive, fail } from '../../validate';
 
 /** The seed's ε, added inside both logarithms. */
-export const SEED_003_EPSILON = 1e-9;
+export const PORTED_SAMPLER_EPSILON = 1e-9;
 
 /**
  * The seed's sampler on uniforms drawn from `seed` (torch.rand → Random.uniform), in
@@ -32,16 +32,16 @@ export const SEED_003_EPSILON = 1e-9;
  * Shapes: input [B, ...] → [B, ...] (same shape).
  *
  * @example
- * const x = seedPyTorchSampler(tf.tensor2d([[1, 2, 0]]), 0.5, 10, 42);  // `10` is ignored
+ * const x = portedPyTorchSampler(tf.tensor2d([[1, 2, 0]]), 0.5, 10, 42);  // `10` is ignored
  */
-export function seedPyTorchSampler(input: tf.Tensor, tau: number, temperature: number, seed: Seed): tf.Tensor {
-  const fn = 'seedPyTorchSampler';
+export function portedPyTorchSampler(input: tf.Tensor, tau: number, temperature: number, seed: Seed): tf.Tensor {
+  const fn = 'portedPyTorchSampler';
   checkPositive(fn, 'tau', tau);
   if (typeof temperature !== 'number' || !Number.isFinite(temperature)) fail(fn, 'temperature', 'a finite number', temperature);
   if (input.rank < 1) fail(fn, 'input', 'a tensor of rank ≥ 1', input);
   const u = toRandom(seed, fn).uniform(input.shape);
   return tf.tidy(() => {
-    const noise = seedPyTorchGumbel(u);
+    const noise = portedPyTorchGumbel(u);
     const x = tf.add(tf.div(tf.add(input, noise), tau), temperature);
     u.dispose();
     return tf.reshape(tf.softmax(tf.reshape(x, [input.shape[0], -1]), 1), input.shape);
@@ -67,9 +67,9 @@ export function correctGumbelSoftmaxSampler(input: tf.Tensor, tau: number, seed:
  * The seed's Gumbel noise from uniforms u, in float32: −log(−log(u + ε) + ε) with
  * ε = 1e-9 (the two in-place `add_(1e-9).log_().neg_()` lines).
  */
-export function seedPyTorchGumbel(u: tf.Tensor): tf.Tensor {
+export function portedPyTorchGumbel(u: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const first = tf.neg(tf.log(tf.add(u, SEED_003_EPSILON)));
-    return tf.neg(tf.log(tf.add(first, SEED_003_EPSILON)));
+    const first = tf.neg(tf.log(tf.add(u, PORTED_SAMPLER_EPSILON)));
+    return tf.neg(tf.log(tf.add(first, PORTED_SAMPLER_EPSILON)));
   });
 }

@@ -9,14 +9,14 @@
  *     of Discrete Random Variables", ICLR (eqs. 21 and 22).
  */
 import * as tf from '@tensorflow/tfjs';
-import { OneHotCategorical, RelaxedOneHotCategorical } from '../distributions';
-import { TINY } from '../distributions/noise';
+import { OneHotCategorical, RelaxedOneHotCategorical } from '../../distributions';
+import { TINY } from '../../distributions/noise';
 import {
   concreteMonteCarloEntropy, discreteMonteCarloEntropy, maddison21Entropy, maddison22Entropy,
-} from '../estimators/entropy';
-import { straightThrough } from '../estimators/straight-through';
-import { Random, Seed, toRandom } from '../random';
-import { checkPositive, checkPositiveInteger, fail } from '../validate';
+} from '../../estimators/entropy';
+import { straightThrough } from '../../estimators/straight-through';
+import { Random, Seed, toRandom } from '../../random';
+import { checkPositive, checkPositiveInteger, fail } from '../../validate';
 
 /** The estimators compared, by short name. */
 export const ENTROPY_ESTIMATORS = ['discrete-mc', 'maddison-21', 'concrete-mc', 'maddison-22'] as const;

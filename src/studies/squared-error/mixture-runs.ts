@@ -12,10 +12,10 @@
  * with Mixture of Discrete Normalizing Flows" (arXiv:2006.15568).
  */
 import * as tf from '@tensorflow/tfjs';
-import { FactorizedDiscreteFlowsMixture } from '../distributions/factorized-discrete-flows-mixture';
-import { pathwiseGradient } from '../estimators/pathwise';
-import { Seed, toRandom } from '../random';
-import { checkPositive, checkPositiveInteger, fail } from '../validate';
+import { FactorizedDiscreteFlowsMixture } from '../../distributions/factorized-discrete-flows-mixture';
+import { pathwiseGradient } from '../../estimators/pathwise';
+import { Seed, toRandom } from '../../random';
+import { checkPositive, checkPositiveInteger, fail } from '../../validate';
 
 /** Options of `optimizeMixtureRuns`. */
 export interface MixtureRunsOptions {

@@ -13,15 +13,15 @@
  *     L = p(1 − t)² + (1 − p)t²,   dL/dlogit = p(1 − p)((1 − t)² − t²).
  */
 import * as tf from '@tensorflow/tfjs';
-import { sigmoid, softmax } from '../host-math';
-import { checkFiniteValues, fail } from '../validate';
+import { sigmoid, softmax } from '../../host-math';
+import { checkFiniteValues, fail } from '../../validate';
 
 /** The categorical target of seed 000, K = 3. */
-export const SEED_000_CATEGORICAL_TARGET: readonly number[] = [0.2, 0.7, 0.1];
+export const SQUARED_ERROR_CATEGORICAL_TARGET: readonly number[] = [0.2, 0.7, 0.1];
 /** The Bernoulli target of seed 000 (one variable, loss on its trailing axis of size 1). */
-export const SEED_000_BERNOULLI_TARGET: readonly number[] = [0.9];
+export const SQUARED_ERROR_BERNOULLI_TARGET: readonly number[] = [0.9];
 /** Seed 000's starting logits for the categorical run (all ones: uniform q). */
-export const SEED_000_INITIAL_LOGITS: readonly number[] = [1, 1, 1];
+export const SQUARED_ERROR_INITIAL_LOGITS: readonly number[] = [1, 1, 1];
 
 function checkTarget(fn: string, target: readonly number[]): number[] {
   if (!Array.isArray(target) || target.length === 0) fail(fn, 'target', 'a non-empty array of numbers', target);

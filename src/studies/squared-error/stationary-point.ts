@@ -8,23 +8,24 @@
  * `findStationaryLogits` solves ḡ(l) = 0 by Newton's method.
  */
 import * as tf from '@tensorflow/tfjs';
-import { EstimatorName, estimateGradient } from '../estimators';
-import { BaselineOption, Family, FAMILIES } from '../estimators/types';
-import { sigmoid, softmax } from '../host-math';
-import { checkFiniteValues, checkPositive, checkPositiveInteger, fail } from '../validate';
+import { Baseline } from '../../estimators/baselines';
+import { Family, FAMILIES, SampleLoss } from '../../estimators/problem';
+import { EstimatorName, EstimatorOptions, estimateGradient } from '../../estimators/registry';
+import { sigmoid, softmax } from '../../host-math';
+import { checkFiniteValues, checkPositive, checkPositiveInteger, fail } from '../../validate';
 
 /** Options of `meanGradient`. */
 export interface MeanGradientOptions {
   estimator: EstimatorName;
   family: Family;
   /** Per-sample loss, as in a `GradientProblem`. */
-  loss: (y: tf.Tensor) => tf.Tensor;
+  loss: SampleLoss;
   /** Draws per evaluation; the Monte Carlo error of ḡ shrinks as 1/√numSamples. */
   numSamples: number;
   /** A whole number: every evaluation redraws the same noise (common random numbers). */
   seed: number;
   temperature?: number;
-  baseline?: BaselineOption;
+  baseline?: Baseline;
 }
 
 /**
@@ -47,8 +48,8 @@ export function meanGradient(options: MeanGradientOptions): (logits: number[]) =
   return (logits: number[]) => {
     checkLogits(fn, logits, family);
     return tf.tidy(() => {
-      const problem = { logits: tf.tensor1d(logits), family, loss };
-      const { grad } = estimateGradient(estimator, problem, { numSamples, seed, temperature, baseline });
+      const estimateOptions = { numSamples, seed, temperature, baseline } as EstimatorOptions[EstimatorName];
+      const { grad } = estimateGradient(estimator, { logits, family, loss }, estimateOptions);
       return Array.from(grad.dataSync());
     });
   };

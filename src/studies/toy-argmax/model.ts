@@ -11,9 +11,9 @@
  *   true integer index and the backward pass that of the soft index.
  */
 import * as tf from '@tensorflow/tfjs';
-import { straightThrough } from '../estimators/straight-through';
-import { Random, Seed, toRandom } from '../random';
-import { checkPositive, checkPositiveInteger, fail } from '../validate';
+import { straightThrough } from '../../estimators/straight-through';
+import { Random, Seed, toRandom } from '../../random';
+import { checkPositive, checkPositiveInteger, fail } from '../../validate';
 
 export const ARGMAX_HEADS = ['sampled-argmax', 'gumbel-softmax', 'st-gumbel-softmax'] as const;
 export type ArgmaxHead = (typeof ARGMAX_HEADS)[number];
