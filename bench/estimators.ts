@@ -1,6 +1,6 @@
 /**
- * Microseconds per gradient step of each estimator on seed 000's problem (K = 3,
- * 1000 samples; MDNF with 100 samples as in the seed), on every backend that loads.
+ * Microseconds per gradient step of each estimator on the squared-error toy (K = 3,
+ * 1000 samples; MDNF with 100 samples as in its source document), on every backend that loads.
  * A step is one estimate plus the SGD update, as in `optimize`.
  *
  * Run: node --import tsx bench/estimators.ts [--quick]
@@ -47,7 +47,7 @@ function estimatorStep(name: (typeof ESTIMATOR_NAMES)[number], logits: tf.Variab
   });
 }
 
-/** Seed 000's MDNF loop, if the MDNF distribution is part of the library. */
+/** The MDNF loop of the squared-error toy, if the MDNF distribution is part of the library. */
 function mdnfStep(numSamples: number): { step: () => void; dispose: () => void } | undefined {
   let Mixture: typeof import('../src/distributions/factorized-discrete-flows-mixture').FactorizedDiscreteFlowsMixture;
   try {

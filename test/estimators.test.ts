@@ -24,11 +24,11 @@ const TARGET = SQUARED_ERROR_CATEGORICAL_TARGET as number[];
 
 before(async () => { await initBackend(); });
 
-function seed000(logits: number[] = [1, 1, 1]): GradientProblem {
+function squaredErrorProblem(logits: number[] = [1, 1, 1]): GradientProblem {
   return { logits: tf.tensor1d(logits), family: 'categorical', loss: squaredErrorLoss(TARGET) };
 }
 
-function bernoulli000(logit = 0.4): GradientProblem {
+function squaredErrorBernoulli(logit = 0.4): GradientProblem {
   return { logits: tf.tensor1d([logit]), family: 'bernoulli', loss: squaredErrorLoss(SQUARED_ERROR_BERNOULLI_TARGET) };
 }
 
@@ -45,7 +45,7 @@ const distance = (a: number[], b: number[]) => Math.hypot(...a.map((x, i) => x -
 
 // Layer 1: exact values.
 
-test('seed 000 loss: Σ_k (y_k − t_k)² per sample, and its closed forms at uniform logits', () => {
+test('squared-error loss: Σ_k (y_k − t_k)² per sample, and its closed forms at uniform logits', () => {
   const values = squaredErrorLoss(TARGET)(tf.tensor2d([[1, 0, 0], [0, 1, 0], [0, 0, 1]]));
   assert.deepEqual(Array.from(values.dataSync()).map((x) => +x.toFixed(6)), [1.14, 0.14, 1.34]);
   assert.ok(Math.abs(squaredErrorExactLoss([1, 1, 1], TARGET) - 2.62 / 3) < 1e-12);
@@ -53,16 +53,16 @@ test('seed 000 loss: Σ_k (y_k − t_k)² per sample, and its closed forms at un
   assert.ok(Math.abs(squaredErrorExactLoss([0], [0.9]) - 0.41) < 1e-12);
 });
 
-test('exact: gradient of seed 000 equals the closed form π_j(c_j − L) within 1e-5', () => {
+test('exact: gradient of the squared-error toy equals the closed form π_j(c_j − L) within 1e-5', () => {
   for (const logits of [[1, 1, 1], [0.3, -1.2, 2], [5, -3, 0.1]]) {
-    const { grad, loss } = exact(seed000(logits));
+    const { grad, loss } = exact(squaredErrorProblem(logits));
     const expected = squaredErrorExactGradient(logits, TARGET);
     Array.from(grad.dataSync()).forEach((g, k) => assert.ok(Math.abs(g - expected[k]) < 1e-5, `${logits}: ${g} vs ${expected[k]}`));
     assert.ok(Math.abs(loss - squaredErrorExactLoss(logits, TARGET)) < 1e-5);
     grad.dispose();
   }
   for (const logit of [-2, 0.4, 3]) {
-    const { grad } = exact(bernoulli000(logit));
+    const { grad } = exact(squaredErrorBernoulli(logit));
     assert.ok(Math.abs(grad.dataSync()[0] - squaredErrorExactGradient([logit], [0.9])[0]) < 1e-5);
     grad.dispose();
   }
@@ -87,7 +87,7 @@ test('exact: outcomes are every one-hot combination, first variable most signifi
   assert.deepEqual(y.shape, [4, 2, 2]);
   assert.deepEqual(y.arraySync(), [[[1, 0], [1, 0]], [[1, 0], [0, 1]], [[0, 1], [1, 0]], [[0, 1], [0, 1]]]);
   assert.deepEqual(enumerateOutcomes('bernoulli', [2]).arraySync(), [[0, 0], [0, 1], [1, 0], [1, 1]]);
-  assert.ok(Math.abs(exactObjective(seed000()) - 2.62 / 3) < 1e-6);
+  assert.ok(Math.abs(exactObjective(squaredErrorProblem()) - 2.62 / 3) < 1e-6);
 });
 
 test('leave-one-out weights: f_i − mean of the others = n/(n − 1)(f_i − f̄)', () => {
@@ -142,14 +142,14 @@ test('REINFORCE: the closed-form score equals autodiff of (1/n) Σ f(y_i) log q(
 
 // Layer 3 and 4: Monte Carlo estimators against exact enumeration, k·σ/√M.
 
-test('REINFORCE is unbiased on seed 000 with every baseline (mean of 400 estimates, n = 100, within 5σ/√400)', () => {
+test('REINFORCE is unbiased on the squared-error toy with every baseline (mean of 400 estimates, n = 100, within 5σ/√400)', () => {
   const exactGrad = squaredErrorExactGradient([1, 1, 1], TARGET);
   const sds: Record<string, number[]> = {};
   const baselines: [string, Baseline][] = [
     ['none', 'none'], ['leave-one-out', 'leave-one-out'], ['moving-average', new MovingAverageBaseline({ decay: 0.9 })],
   ];
   for (const [label, baseline] of baselines) {
-    const { mean, se, sd } = repeat('reinforce', seed000(), 400, { numSamples: 100, baseline });
+    const { mean, se, sd } = repeat('reinforce', squaredErrorProblem(), 400, { numSamples: 100, baseline });
     mean.forEach((m, k) => assert.ok(Math.abs(m - exactGrad[k]) < K_SIGMA * se[k], `${label} k=${k}: ${m} vs ${exactGrad[k]} (se ${se[k]})`));
     sds[label] = sd;
   }
@@ -159,17 +159,17 @@ test('REINFORCE is unbiased on seed 000 with every baseline (mean of 400 estimat
   assert.ok(total(sds['moving-average']) < 0.4 * total(sds.none), 'a moving average should cut the variance');
 });
 
-test('REINFORCE is unbiased on the Bernoulli version of seed 000', () => {
+test('REINFORCE is unbiased on the Bernoulli squared-error toy', () => {
   const exactGrad = squaredErrorExactGradient([0.4], [0.9])[0];
-  const { mean, se } = repeat('reinforce', bernoulli000(0.4), 400, { numSamples: 50, baseline: 'leave-one-out' });
+  const { mean, se } = repeat('reinforce', squaredErrorBernoulli(0.4), 400, { numSamples: 50, baseline: 'leave-one-out' });
   assert.ok(Math.abs(mean[0] - exactGrad) < K_SIGMA * se[0], `${mean[0]} vs ${exactGrad}`);
 });
 
-test('ST Gumbel-Softmax at τ = 5 is clearly biased on seed 000', () => {
+test('ST Gumbel-Softmax at τ = 5 is clearly biased on the squared-error toy', () => {
   // Measured: mean [0.0174, −0.0478, 0.0305] against exact [0.0889, −0.2444, 0.1556],
   // a distance of 0.244 (the estimate is about exact/τ), with standard errors ≈ 2e-4.
   const exactGrad = squaredErrorExactGradient([1, 1, 1], TARGET);
-  const { mean, se } = repeat('st-gumbel-softmax', seed000(), 100, { numSamples: 1000, temperature: 5 });
+  const { mean, se } = repeat('st-gumbel-softmax', squaredErrorProblem(), 100, { numSamples: 1000, temperature: 5 });
   const gap = distance(mean, exactGrad);
   assert.ok(gap > 0.15, `distance ${gap}`);
   assert.ok(gap > 50 * Math.hypot(...se), 'the gap is not Monte Carlo noise');
@@ -177,10 +177,10 @@ test('ST Gumbel-Softmax at τ = 5 is clearly biased on seed 000', () => {
   mean.forEach((m, k) => assert.equal(Math.sign(m), Math.sign(exactGrad[k])));
 });
 
-test('Gumbel-Softmax (relaxed) at τ = 0.1 is close to the exact gradient on seed 000', () => {
+test('Gumbel-Softmax (relaxed) at τ = 0.1 is close to the exact gradient of the squared-error toy', () => {
   // Measured: distance ≈ 0.001 with standard errors ≈ 0.002 per component (M = 200).
   const exactGrad = squaredErrorExactGradient([1, 1, 1], TARGET);
-  const { mean } = repeat('gumbel-softmax', seed000(), 100, { numSamples: 1000, temperature: 0.1 });
+  const { mean } = repeat('gumbel-softmax', squaredErrorProblem(), 100, { numSamples: 1000, temperature: 0.1 });
   assert.ok(distance(mean, exactGrad) < 0.025, `distance ${distance(mean, exactGrad)}`);
 });
 
@@ -197,7 +197,7 @@ test('every estimator works on Bernoulli variables and returns the logits shape'
 // Layer 5: determinism.
 
 test('the same seed gives the same estimate; another seed a different one', () => {
-  const problem = seed000();
+  const problem = squaredErrorProblem();
   for (const name of ESTIMATOR_NAMES) {
     const run = (seed: number) => {
       const { grad, loss } = estimateGradient(name, problem, { numSamples: 50, seed, temperature: 1, baseline: 'none' });
@@ -213,7 +213,7 @@ test('the same seed gives the same estimate; another seed a different one', () =
 // Memory.
 
 test('every estimator leaves exactly one new tensor, its gradient', () => {
-  const problem = seed000();
+  const problem = squaredErrorProblem();
   for (const name of ESTIMATOR_NAMES) {
     const before = tf.memory().numTensors;
     const { grad } = estimateGradient(name, problem, { numSamples: 20, seed: 0, temperature: 1, baseline: 'leave-one-out' });
@@ -225,7 +225,7 @@ test('every estimator leaves exactly one new tensor, its gradient', () => {
 // Layer 6: errors.
 
 test('bad input is refused with a message naming the function, the argument and the value', () => {
-  const problem = seed000();
+  const problem = squaredErrorProblem();
   const ok = { numSamples: 10, seed: 0, temperature: 1 };
   assert.throws(() => estimateGradient('rebar' as EstimatorName, problem, ok),
     /estimateGradient: name must be one of exact, reinforce, gumbel-softmax, st-gumbel-softmax, but got "rebar"/);

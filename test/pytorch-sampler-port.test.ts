@@ -8,7 +8,7 @@ import { portedPyTorchSampler, portedPyTorchGumbel, correctGumbelSoftmaxSampler,
 before(async () => { await initBackend(); });
 const maxAbs = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
 
-test('seed 003 sampler: temperature is ignored (up to float32 rounding), tau is not', () => {
+test('ported PyTorch sampler: temperature is ignored (up to float32 rounding), tau is not', () => {
   const x = tf.tensor2d([[1, 2, 0], [0.5, -1, 3]]);
   const base = portedPyTorchSampler(x, 0.5, 0, 1);
   assert.ok(maxAbs(portedPyTorchSampler(x, 0.5, 37, 1), base) < 1e-5);
@@ -17,14 +17,14 @@ test('seed 003 sampler: temperature is ignored (up to float32 rounding), tau is 
   Array.from(tf.sum(base, 1).dataSync()).forEach((s) => assert.ok(Math.abs(s - 1) < 1e-6));
 });
 
-test('seed 003 sampler: the view flattens [B, N, K] into one softmax per example', () => {
+test('ported PyTorch sampler: the view flattens [B, N, K] into one softmax per example', () => {
   const out = portedPyTorchSampler(tf.zeros([2, 3, 4]), 1, 0, 2);
   assert.deepEqual(out.shape, [2, 3, 4]);
   Array.from(tf.sum(out, [1, 2]).dataSync()).forEach((s) => assert.ok(Math.abs(s - 1) < 1e-5));
   assert.ok(Array.from(tf.sum(out, 2).dataSync()).some((s) => Math.abs(s - 1) > 0.05));
 });
 
-test('seed 003 noise: −log(−log(u + 1e-9) + 1e-9), a small downward shift near u = 1', () => {
+test('ported PyTorch noise: −log(−log(u + 1e-9) + 1e-9), a small downward shift near u = 1', () => {
   const u = tf.tensor1d([0.5, 1 - 2 ** -24, 2 ** -24]);
   const g = portedPyTorchGumbel(u).dataSync();
   const exact = Array.from(u.dataSync(), (v) => -Math.log(-Math.log(v + 1e-9) + 1e-9));

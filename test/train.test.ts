@@ -67,7 +67,7 @@ test('optimize records every recordEvery steps and the last, with the exact loss
   assert.deepEqual(Object.keys(rows[0]).sort(), ['estimator', 'exactLoss', 'gradNorm', 'loss', 'p0', 'p1', 'p2', 'step', 'temperature']);
 });
 
-test('REINFORCE with a leave-one-out baseline drives seed 000 towards its optimum', () => {
+test('REINFORCE with a leave-one-out baseline drives the squared-error toy towards its optimum', () => {
   const { history } = run('reinforce', { steps: 400, learningRate: 0.5, baseline: 'leave-one-out', recordEvery: 399 });
   // The optimum puts all mass on the middle category, where the loss is 0.14.
   assert.ok(history.exactLoss[1] < 0.3, `exact loss ${history.exactLoss[1]}`);

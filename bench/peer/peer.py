@@ -1,12 +1,12 @@
-"""The Python peer of bench/peer/run.ts: the seeds' experiments written the way a
+"""The Python peer of bench/peer/run.ts: the source documents' experiments written the way a
 user of TensorFlow 2 and TensorFlow Probability would write them.
 
 Each subcommand prints one JSON object on stdout (timings in seconds, plus a few
 result values to show that the runs did the work). run.ts spawns it.
 
-    python peer.py seed000 --steps 10000 --warmup 50 --modes eager,function
-    python peer.py seed001 --repeats 50 --warmup 5 --modes eager,function
-    python peer.py seed002 --repeats 50 --warmup 5 --modes eager,function
+    python peer.py squared-error --steps 10000 --warmup 50 --modes eager,function
+    python peer.py relaxed-entropy --repeats 50 --warmup 5 --modes eager,function
+    python peer.py gaussian-mixture --repeats 50 --warmup 5 --modes eager,function
     python peer.py agree INPUT.json OUTPUT.json
 
 Timing: every experiment first runs `warmup` untimed steps (this is where
@@ -26,7 +26,7 @@ import tensorflow as tf  # noqa: E402
 import tensorflow_probability as tfp  # noqa: E402
 
 tfd = tfp.distributions
-RECORD_EVERY = 500  # seed 000 prints every 500 steps; we read the loss as often
+RECORD_EVERY = 500  # the source prints every 500 steps; we read the loss as often
 
 
 def hard(y):
@@ -39,9 +39,9 @@ def maybe_function(f, mode):
     return tf.function(f) if mode == "function" else f
 
 
-# ---------------------------------------------------------------- seed 000 ---
+# ---------------------------------------------------- squared-error toy ---
 
-def seed000(args):
+def squared_error(args):
     target = tf.constant([0.2, 0.7, 0.1])
     n, lr, tau = 1000, 0.01, 5.0
     rows = []
@@ -80,20 +80,20 @@ def seed000(args):
                     losses.append(float(loss))
             seconds = time.perf_counter() - start
             rows.append({
-                "experiment": f"seed000 {estimator}", "mode": mode, "seconds": seconds,
+                "experiment": f"squared-error {estimator}", "mode": mode, "seconds": seconds,
                 "count": args.steps, "unit": "step",
                 "result": {"final_probs": tf.nn.softmax(logits).numpy().tolist(), "last_loss": losses[-1]},
             })
     return rows
 
 
-# ---------------------------------------------------------------- seed 001 ---
+# ---------------------------------------------------- relaxed entropy ---
 
 PROBS_001 = np.array([0.5, 0.25, 0.125, 0.125], dtype=np.float32)
 
 
 def entropy_estimators(logits, n):
-    """Seed 001's estimates as functions of nothing (they sample inside)."""
+    """The relaxed-entropy estimates as functions of nothing (they sample inside)."""
     def discrete_mc(tau):
         dc = tfd.OneHotCategorical(logits=logits, dtype=tf.float32)
         z = tfd.RelaxedOneHotCategorical(temperature=tau, logits=logits).sample(n)
@@ -115,7 +115,7 @@ def entropy_estimators(logits, n):
     return {"discrete MC": discrete_mc, "eq.21": eq21, "Concrete MC": concrete_mc, "eq.22": eq22}
 
 
-def seed001(args):
+def relaxed_entropy(args):
     logits = tf.constant(np.log(PROBS_001))
     rows = []
     for mode in args.modes:
@@ -131,16 +131,16 @@ def seed001(args):
                 seconds = time.perf_counter() - start
                 label = name if tau is None else f"{name} tau={tau:g}"
                 rows.append({
-                    "experiment": f"seed001 {label}", "mode": mode, "seconds": seconds,
+                    "experiment": f"relaxed-entropy {label}", "mode": mode, "seconds": seconds,
                     "count": args.repeats, "unit": "estimate", "result": {"mean": float(np.mean(values))},
                 })
     return rows
 
 
-# ---------------------------------------------------------------- seed 002 ---
+# ---------------------------------------------------- Gaussian mixture ---
 
 class Mixture:
-    """Seed 002's model: bucket s ~ softmax(log_P), z | s ~ N(mu(s), sigma(s)^2)."""
+    """The Gaussian mixture: bucket s ~ softmax(log_P), z | s ~ N(mu(s), sigma(s)^2)."""
 
     def __init__(self, seed=1, dim=10, buckets=5):
         rs = np.random.RandomState(seed)
@@ -173,7 +173,7 @@ class Mixture:
 def mixture_methods(model, L1, L2, tau, mode):
     """Each method returns (objective, list of gradients) for all five parameters.
 
-    Eager: noise from numpy, as the seed draws it. tf.function: noise from
+    Eager: noise from numpy, as the source document draws it. tf.function: noise from
     tf.random inside the graph (numpy noise would be frozen into the trace).
     """
     K = model.buckets
@@ -213,7 +213,7 @@ def mixture_methods(model, L1, L2, tau, mode):
     return {"elementary": elementary, "gumbel-softmax": gumbel_softmax, "log trick": log_trick}
 
 
-def seed002(args):
+def gaussian_mixture(args):
     rows = []
     for mode in args.modes:
         model = Mixture()
@@ -233,7 +233,7 @@ def seed002(args):
                 norms.append(float(np.sqrt(sum(np.sum(g.astype(np.float64) ** 2) for g in grads))))
             seconds = time.perf_counter() - start
             rows.append({
-                "experiment": f"seed002 {name}", "mode": mode, "seconds": seconds,
+                "experiment": f"gaussian-mixture {name}", "mode": mode, "seconds": seconds,
                 "count": args.repeats, "unit": "gradient", "result": {"mean_grad_norm": float(np.mean(norms))},
             })
     return rows
@@ -278,16 +278,16 @@ def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
     modes = lambda s: [m for m in s.split(",") if m]  # noqa: E731
-    p = sub.add_parser("seed000")
+    p = sub.add_parser("squared-error")
     p.add_argument("--steps", type=int, default=10_000)
     p.add_argument("--warmup", type=int, default=50)
     p.add_argument("--modes", type=modes, default=["eager", "function"])
-    for name in ("seed001", "seed002"):
+    for name in ("relaxed-entropy", "gaussian-mixture"):
         p = sub.add_parser(name)
         p.add_argument("--repeats", type=int, default=50)
         p.add_argument("--warmup", type=int, default=5)
         p.add_argument("--modes", type=modes, default=["eager", "function"])
-        if name == "seed002":
+        if name == "gaussian-mixture":
             p.add_argument("--L1", type=int, default=100)
             p.add_argument("--L2", type=int, default=1000)
             p.add_argument("--tau", type=float, default=0.01)
@@ -297,7 +297,7 @@ def main():
     args = parser.parse_args()
     np.random.seed(0)
     tf.random.set_seed(0)
-    result = {"seed000": seed000, "seed001": seed001, "seed002": seed002, "agree": agree}[args.command](args)
+    result = {"squared-error": squared_error, "relaxed-entropy": relaxed_entropy, "gaussian-mixture": gaussian_mixture, "agree": agree}[args.command](args)
     json.dump({
         "python": sys.version.split()[0], "tensorflow": tf.__version__, "tfp": tfp.__version__,
         "threads": {"intra": tf.config.threading.get_intra_op_parallelism_threads(),

@@ -1,5 +1,5 @@
 /**
- * The peer benchmark: the seeds' experiments in this library (on every backend that
+ * The peer benchmark: the source documents' experiments in this library (on every backend that
  * loads) against the same experiments in Python TensorFlow 2 + TensorFlow Probability
  * (bench/peer/peer.py, in .venv-bench), timed in one run on one machine, plus the
  * numerical agreement of our relaxed densities and entropy estimates with TFP.
@@ -37,7 +37,7 @@ const PYTHON = join(ROOT, '.venv-bench', 'bin', 'python');
 const PEER = join(__dirname, 'peer.py');
 const OUT = join(ROOT, 'out', 'peer');
 
-/** Seed 000: 10 000 SGD steps of 1000 samples; the loss is read every 500 steps on both sides. */
+/** The squared-error toy: 10 000 SGD steps of 1000 samples; the loss is read every 500 steps on both sides. */
 const STEPS = QUICK ? 1000 : 10_000;
 const RECORD_EVERY = 500;
 /** Python eager is ~10 ms a step, so it runs only this many steps (marked *). */
@@ -52,7 +52,7 @@ const REPEATS = QUICK ? 5 : 200;
 /**
  * Untimed calls first, on both sides. tf.function traces on the first; V8 needs more:
  * a TS gradient call reaches its steady time only after 70–100 calls (measured: with
- * 5 warm-up calls the 30 timed ones of seed 002 ran 15–35% slower, still compiling).
+ * 5 warm-up calls the 30 timed ones of the Gaussian mixture ran 15–35% slower, still compiling).
  */
 const WARM_UP_CALLS = QUICK ? 5 : 100;
 
@@ -100,7 +100,7 @@ function timeTs(experiment: string, backend: string, count: number, f: () => voi
   }
 }
 
-async function seed000Ts(backend: string): Promise<void> {
+async function squaredErrorTs(backend: string): Promise<void> {
   const loss = squaredErrorLoss(SQUARED_ERROR_CATEGORICAL_TARGET);
   for (const estimator of ['reinforce', 'st-gumbel-softmax'] as const) {
     const run = (steps: number) => {
@@ -113,7 +113,7 @@ async function seed000Ts(backend: string): Promise<void> {
       return history;
     };
     run(WARM_UP_STEPS);
-    const experiment = `seed000 ${estimator}`;
+    const experiment = `squared-error ${estimator}`;
     timeTs(experiment, backend, STEPS, () => run(STEPS));
     // The first and last steps are recorded, so 3 steps minus 2 steps is one plain step.
     const kernels = (await kernelCount(() => run(3))) - (await kernelCount(() => run(2)));
@@ -135,7 +135,7 @@ async function timeCalls(experiment: string, backend: string, f: () => unknown):
 
 const PROBS_001 = [0.5, 0.25, 0.125, 0.125];
 
-async function seed001Ts(backend: string): Promise<void> {
+async function relaxedEntropyTs(backend: string): Promise<void> {
   const logits = tf.log(tf.tensor1d(PROBS_001));
   const rng = new Random(1);
   const read = (t: tf.Tensor) => { const v = t.dataSync()[0]; t.dispose(); return v; }; // a user reads the number
@@ -146,17 +146,17 @@ async function seed001Ts(backend: string): Promise<void> {
     cases.push([`Concrete MC tau=${tau}`, () => read(concreteMonteCarloEntropy(logits, 10_000, rng, tau))]);
   }
   cases.push(['eq.22', () => read(maddison22Entropy(logits))]);
-  for (const [name, f] of cases) await timeCalls(`seed001 ${name}`, backend, f);
+  for (const [name, f] of cases) await timeCalls(`relaxed-entropy ${name}`, backend, f);
   logits.dispose();
 }
 
-async function seed002Ts(backend: string): Promise<void> {
+async function gaussianMixtureTs(backend: string): Promise<void> {
   let model: GaussianMixtureModel;
   try {
     model = new GaussianMixtureModel({ seed: 1 });
   } catch (error) {
     for (const name of ['elementary', 'gumbel-softmax', 'log trick']) {
-      timings.push({ experiment: `seed002 ${name}`, side: backend, seconds: NaN, count: REPEATS, error: String(error) });
+      timings.push({ experiment: `gaussian-mixture ${name}`, side: backend, seconds: NaN, count: REPEATS, error: String(error) });
     }
     return;
   }
@@ -166,7 +166,7 @@ async function seed002Ts(backend: string): Promise<void> {
     ['gumbel-softmax', () => gumbelSoftmaxMixtureGradient(model, { numBuckets: 100, numNoise: 1000, seed: rng, temperature: 0.01 })],
     ['log trick', () => scoreFunctionMixtureGradient(model, { numBuckets: 100, numNoise: 1000, seed: rng, baseline: false })],
   ];
-  for (const [name, f] of methods) await timeCalls(`seed002 ${name}`, backend, f);
+  for (const [name, f] of methods) await timeCalls(`gaussian-mixture ${name}`, backend, f);
   model.dispose();
 }
 
@@ -307,10 +307,10 @@ function agreement(backends: BackendName[], inputs: ReturnType<typeof agreementI
 // ------------------------------------------------------------------- table ---
 
 const EXPERIMENTS = [
-  ['seed000 reinforce', 'step'], ['seed000 st-gumbel-softmax', 'step'],
-  ...['discrete MC', 'eq.21', 'Concrete MC'].flatMap((n) => [10, 1].map((t) => [`seed001 ${n} tau=${t}`, 'estimate'])),
-  ['seed001 eq.22', 'estimate'],
-  ['seed002 elementary', 'gradient'], ['seed002 gumbel-softmax', 'gradient'], ['seed002 log trick', 'gradient'],
+  ['squared-error reinforce', 'step'], ['squared-error st-gumbel-softmax', 'step'],
+  ...['discrete MC', 'eq.21', 'Concrete MC'].flatMap((n) => [10, 1].map((t) => [`relaxed-entropy ${n} tau=${t}`, 'estimate'])),
+  ['relaxed-entropy eq.22', 'estimate'],
+  ['gaussian-mixture elementary', 'gradient'], ['gaussian-mixture gumbel-softmax', 'gradient'], ['gaussian-mixture log trick', 'gradient'],
 ];
 
 /** Time per unit (step, estimate or gradient) in ms, to three significant digits. */
@@ -376,10 +376,10 @@ async function main(): Promise<void> {
   const log = (s: string) => process.stderr.write(`[${seconds(started).toFixed(0)} s] ${s}\n`);
 
   const phases: [string, () => void, (b: BackendName) => Promise<void>][] = [
-    ['seed000', () => runPython('seed000', ['--steps', String(STEPS), '--warmup', String(WARM_UP_STEPS), '--modes', 'function']), seed000Ts],
-    ['seed000 eager', () => runPython('seed000', ['--steps', String(EAGER_STEPS), '--warmup', '5', '--modes', 'eager'], STEPS), async () => {}],
-    ['seed001', () => runPython('seed001', ['--repeats', String(REPEATS), '--warmup', String(WARM_UP_CALLS)]), seed001Ts],
-    ['seed002', () => runPython('seed002', ['--repeats', String(REPEATS), '--warmup', String(WARM_UP_CALLS)]), seed002Ts],
+    ['squared-error', () => runPython('squared-error', ['--steps', String(STEPS), '--warmup', String(WARM_UP_STEPS), '--modes', 'function']), squaredErrorTs],
+    ['squared-error eager', () => runPython('squared-error', ['--steps', String(EAGER_STEPS), '--warmup', '5', '--modes', 'eager'], STEPS), async () => {}],
+    ['relaxed-entropy', () => runPython('relaxed-entropy', ['--repeats', String(REPEATS), '--warmup', String(WARM_UP_CALLS)]), relaxedEntropyTs],
+    ['gaussian-mixture', () => runPython('gaussian-mixture', ['--repeats', String(REPEATS), '--warmup', String(WARM_UP_CALLS)]), gaussianMixtureTs],
   ];
   for (const [name, py, ts] of phases) {
     log(`${name}: python`);
@@ -407,15 +407,15 @@ async function main(): Promise<void> {
     '',
     ...table(backends),
     '',
-    `seed000: ${STEPS} SGD steps, K = 3, 1000 samples a step, lr 0.01, τ = 5 (ST Gumbel-Softmax), no baseline; the loss is read every ${RECORD_EVERY} steps`,
+    `squared-error toy: ${STEPS} SGD steps, K = 3, 1000 samples a step, lr 0.01, τ = 5 (ST Gumbel-Softmax), no baseline; the loss is read every ${RECORD_EVERY} steps`,
     `(TS: optimize() with recordEvery ${RECORD_EVERY}; Python: one @tf.function step per iteration, float(loss) every ${RECORD_EVERY}). ${WARM_UP_STEPS} untimed warm-up steps first on every side.`,
     `* Python eager runs only ${EAGER_STEPS} steps (after 5 warm-up steps), not ${STEPS}.`,
-    `seed001: 10 000 relaxed samples per estimate, logits log[.5, .25, .125, .125]; seed002: L1 = 100 buckets, L2 = 1000 noise draws (z² averaged through their mean and variance on both sides), τ = 0.01, all 5 parameters' gradients read back;`,
-    `both repeated ${REPEATS} times after ${WARM_UP_CALLS} untimed calls, each value read back to the host on both sides. Python eager uses numpy noise as the seeds do; tf.function uses tf.random.`,
+    `relaxed entropy: 10 000 relaxed samples per estimate, logits log[.5, .25, .125, .125]; Gaussian mixture: L1 = 100 buckets, L2 = 1000 noise draws (z² averaged through their mean and variance on both sides), τ = 0.01, all 5 parameters' gradients read back;`,
+    `both repeated ${REPEATS} times after ${WARM_UP_CALLS} untimed calls, each value read back to the host on both sides. Python eager uses numpy noise as the source documents do; tf.function uses tf.random.`,
     '',
     '### Where the best backend\'s time goes',
     '',
-    `Noise: time inside the project's generator (\`Random\`'s bulk draws, in JavaScript, so that a seed gives the same numbers on every backend), measured over ${NOISE_UNITS} further units (${10 * NOISE_UNITS} steps for seed000).`,
+    `Noise: time inside the project's generator (\`Random\`'s bulk draws, in JavaScript, so that a seed gives the same numbers on every backend), measured over ${NOISE_UNITS} further units (${10 * NOISE_UNITS} steps for the squared-error toy).`,
     'Kernels: backend kernels dispatched per unit (tf.profile; autodiff\'s backward kernels and tensor copies included). Rest: everything but the noise. Ratios divide by the best Python time.',
     '',
     ...anatomyTable(backends),

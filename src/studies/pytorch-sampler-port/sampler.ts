@@ -1,5 +1,5 @@
 /**
- * Seed 003's PyTorch Gumbel-Softmax sampler, ported line by line so that a notebook
+ * A PyTorch Gumbel-Softmax sampler from a tutorial on the subject, ported line by line so that a notebook
  * can study it. It is a reproduction of a buggy function, kept as the object of study:
  * use `RelaxedOneHotCategorical` for real work.
  *
@@ -21,11 +21,11 @@ import * as tf from '@tensorflow/tfjs';
 import { Seed, toRandom } from '../../random';
 import { checkPositive, fail } from '../../validate';
 
-/** The seed's ε, added inside both logarithms. */
+/** The ported sampler's ε, added inside both logarithms. */
 export const PORTED_SAMPLER_EPSILON = 1e-9;
 
 /**
- * The seed's sampler on uniforms drawn from `seed` (torch.rand → Random.uniform), in
+ * The ported sampler on uniforms drawn from `seed` (torch.rand → Random.uniform), in
  * float32 like PyTorch's default tensors. F.softmax without `dim` on a 2-D tensor
  * takes dim = 1, which is what the port does after the flattening view.
  *
@@ -64,7 +64,7 @@ export function correctGumbelSoftmaxSampler(input: tf.Tensor, tau: number, seed:
 }
 
 /**
- * The seed's Gumbel noise from uniforms u, in float32: −log(−log(u + ε) + ε) with
+ * The ported sampler's Gumbel noise from uniforms u, in float32: −log(−log(u + ε) + ε) with
  * ε = 1e-9 (the two in-place `add_(1e-9).log_().neg_()` lines).
  */
 export function portedPyTorchGumbel(u: tf.Tensor): tf.Tensor {

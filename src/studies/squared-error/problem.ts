@@ -1,5 +1,5 @@
 /**
- * Seed 000's toy problem: find q minimising
+ * The squared-error toy problem: find q minimising
  *
  *     L(q) = E_{q(y)} Σ_k (y_k − t_k)²
  *
@@ -16,11 +16,11 @@ import * as tf from '@tensorflow/tfjs';
 import { sigmoid, softmax } from '../../host-math';
 import { checkFiniteValues, fail } from '../../validate';
 
-/** The categorical target of seed 000, K = 3. */
+/** The categorical target t of the squared-error toy, K = 3: the nearest vertex is e_1. */
 export const SQUARED_ERROR_CATEGORICAL_TARGET: readonly number[] = [0.2, 0.7, 0.1];
-/** The Bernoulli target of seed 000 (one variable, loss on its trailing axis of size 1). */
+/** The Bernoulli target of the squared-error toy (one variable, loss on its trailing axis of size 1). */
 export const SQUARED_ERROR_BERNOULLI_TARGET: readonly number[] = [0.9];
-/** Seed 000's starting logits for the categorical run (all ones: uniform q). */
+/** The starting logits of the categorical run (all ones: uniform q). */
 export const SQUARED_ERROR_INITIAL_LOGITS: readonly number[] = [1, 1, 1];
 
 function checkTarget(fn: string, target: readonly number[]): number[] {

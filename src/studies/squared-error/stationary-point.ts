@@ -71,7 +71,7 @@ export interface StationaryPointOptions {
   step?: number;
   /** The largest change of any logit in one Newton step; default 1 (a trust region: far from the zero, ḡ can be nearly flat). */
   maxStep?: number;
-  /** Stop when max |ḡ| falls below this; default 1e-7. A Monte Carlo ḡ has a noise floor (about 1e-6 for 10⁵ draws of seed 000's problem): set the tolerance above it. */
+  /** Stop when max |ḡ| falls below this; default 1e-7. A Monte Carlo ḡ has a noise floor (about 1e-6 for 10⁵ draws of the squared-error toy): set the tolerance above it. */
   tolerance?: number;
   /** Stop when a Newton step moves no logit by more than this; default 1e-4. */
   stepTolerance?: number;
