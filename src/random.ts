@@ -27,9 +27,23 @@ function splitMix32(x: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-function checkSeed(fn: string, seed: number): void {
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
-    fail(fn, 'seed', 'a whole number in [0, 2^53)', seed);
+/**
+ * Seeds are 32-bit: every seed in [0, 2^32) starts its own stream (the state is a
+ * bijective function of it). Larger numbers would have to share streams with smaller
+ * ones, so they are refused rather than folded in silently.
+ */
+export const MAX_SEED = TWO_POW_32 - 1;
+
+/**
+ * The most draws one call makes: 2^27, i.e. 512 MiB of float32 (plus as much again of
+ * float64 scratch for normal draws), so that a mistyped size fails at once instead of
+ * exhausting memory.
+ */
+export const MAX_DRAWS = 2 ** 27;
+
+function checkSeed(fn: string, seed: unknown): void {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
+    fail(fn, 'seed', 'a whole number in [0, 2^32) or a Random', seed);
   }
 }
 
@@ -46,9 +60,9 @@ export class Random {
 
   constructor(seed: number) {
     checkSeed('Random', seed);
-    const low = seed >>> 0;
-    const high = Math.floor(seed / 4294967296) >>> 0;
-    let x = splitMix32(low ^ splitMix32(high));
+    // splitMix32(0) is where an older 53-bit seeding mixed in the high word: keeping it
+    // keeps every 32-bit seed's stream (and every notebook's output) as it was.
+    let x = splitMix32((seed >>> 0) ^ splitMix32(0));
     for (let i = 0; i < 4; i++) {
       x = splitMix32(x + i);
       this.s[i] = x;
@@ -174,6 +188,7 @@ export class Random {
 
   /** A random permutation of 0 … n−1 (Fisher–Yates). */
   permutation(n: number): number[] {
+    checkCount('Random.permutation', n);
     const order = Array.from({ length: n }, (_, i) => i);
     for (let i = n - 1; i > 0; i--) {
       const j = this.integer(i + 1);
@@ -204,15 +219,19 @@ function rotl(x: number, k: number): number {
 }
 
 function checkCount(fn: string, n: number): number {
-  if (!Number.isInteger(n) || n < 0) fail(fn, 'n', 'a whole number ≥ 0', n);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_DRAWS) {
+    fail(fn, 'n', `a whole number in [0, ${MAX_DRAWS}] (MAX_DRAWS)`, n);
+  }
   return n;
 }
 
 function sizeOf(fn: string, shape: number[]): number {
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) {
     fail(fn, 'shape', 'an array of whole numbers ≥ 0', shape);
   }
-  return shape.reduce((a, b) => a * b, 1);
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (size > MAX_DRAWS) fail(fn, 'shape', `of at most ${MAX_DRAWS} entries in all (MAX_DRAWS)`, shape);
+  return size;
 }
 
 /**
@@ -221,6 +240,7 @@ function sizeOf(fn: string, shape: number[]): number {
  */
 export function toRandom(seed: Seed, fn: string): Random {
   if (seed instanceof Random) return seed;
+  if (seed === undefined) fail(fn, 'seed', 'given: a whole number in [0, 2^32) or a Random', seed);
   checkSeed(fn, seed);
   return new Random(seed);
 }

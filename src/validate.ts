@@ -4,19 +4,49 @@
  * went wrong without reading the library.
  */
 
-/** Formats a received value for an error message, keeping NaN, Infinity and arrays readable. */
+/**
+ * Formats a received value for an error message, keeping NaN, Infinity and arrays
+ * readable. It never throws, whatever it is given (a null-prototype object, a
+ * revoked proxy, a throwing getter), because it runs on the error path.
+ */
 export function describe(value: unknown): string {
+  try {
+    return describeUnsafe(value);
+  } catch {
+    return 'a value that cannot be shown';
+  }
+}
+
+function describeUnsafe(value: unknown): string {
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
+  if (typeof value === 'symbol') return 'a symbol';
   if (Array.isArray(value)) {
-    const shown = value.slice(0, 8).map(describe).join(', ');
+    const shown = value.slice(0, 8).map(describeUnsafe).join(', ');
     return `[${shown}${value.length > 8 ? ', …' : ''}]`;
   }
-  if (value === undefined || value === null) return String(value);
-  if (typeof value === 'object' && 'shape' in (value as object)) {
-    return `a tensor of shape [${(value as { shape: number[] }).shape.join(', ')}]`;
+  if (value === undefined || value === null || typeof value !== 'object') return String(value);
+  if ('shape' in value && Array.isArray((value as { shape: unknown }).shape)) {
+    const tensor = value as { shape: number[]; isDisposed?: boolean; dtype?: string };
+    const state = tensor.isDisposed ? 'a disposed tensor' : 'a tensor';
+    return `${state} of shape [${tensor.shape.join(', ')}]`;
   }
-  return String(value);
+  if (ArrayBuffer.isView(value)) {
+    const view = value as unknown as ArrayLike<number>;
+    return `a ${value.constructor.name} [${Array.from(view).slice(0, 8).map(describeUnsafe).join(', ')}${view.length > 8 ? ', …' : ''}]`;
+  }
+  const proto = Object.getPrototypeOf(value);
+  // An object with its own toString (the library's Received, a Date) says what it is.
+  if (proto !== null && proto !== Object.prototype && typeof (value as object).toString === 'function' &&
+      (value as object).toString !== Object.prototype.toString) {
+    return String(value);
+  }
+  const className = proto === null ? '' : proto.constructor?.name;
+  if (className && className !== 'Object') return `a ${className}`;
+  const keys = Object.keys(value);
+  return keys.length === 0 ? 'an empty object' : `an object with keys {${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''}}`;
 }
 
 /** Throws the library's standard argument error. */

@@ -108,13 +108,32 @@ test('tensors are bitwise identical on every backend that loads', async () => {
 });
 
 test('bad seeds and shapes get clear errors', () => {
-  assert.throws(() => new Random(-1), /Random: seed must be a whole number in \[0, 2\^53\), but got -1/);
+  assert.throws(() => new Random(-1), /Random: seed must be a whole number in \[0, 2\^32\) or a Random, but got -1/);
   assert.throws(() => new Random(1.5), /Random: seed must be .*, but got 1\.5/);
   assert.throws(() => new Random(NaN), /Random: seed must be .*, but got NaN/);
   assert.throws(() => toRandom('3' as unknown as number, 'OneHotCategorical.sample'), /OneHotCategorical\.sample: seed must be .*, but got "3"/);
   assert.throws(() => new Random(1).uniform([2, -1]), /Random\.uniform: shape must be an array of whole numbers ≥ 0, but got \[2, -1\]/);
-  assert.throws(() => new Random(1).uniformArray(2.5), /Random\.uniformArray: n must be a whole number ≥ 0, but got 2\.5/);
-  assert.throws(() => new Random(1).bitsArray(-3), /Random\.bitsArray: n must be a whole number ≥ 0, but got -3/);
+  assert.throws(() => new Random(1).uniformArray(2.5), /Random\.uniformArray: n must be a whole number in \[0, 134217728\] \(MAX_DRAWS\), but got 2\.5/);
+  assert.throws(() => new Random(1).bitsArray(-3), /Random\.bitsArray: n must be a whole number in \[0, 134217728\] \(MAX_DRAWS\), but got -3/);
+});
+
+test('seeds are 32-bit: distinct seeds start distinct streams, and larger ones are refused, not folded', () => {
+  // 0 and 2^32 + 74110565 used to give the same stream.
+  assert.throws(() => new Random(2 ** 32 + 74110565), /Random: seed must be a whole number in \[0, 2\^32\) or a Random, but got 4369077861/);
+  assert.throws(() => new Random(2 ** 32), /but got 4294967296/);
+  const first = new Set<number>();
+  for (let seed = 0; seed < 2000; seed++) first.add(new Random(seed).nextUint32() * 4 + (new Random(seed).bitsArray(2)[1] % 4));
+  assert.equal(first.size, 2000, 'two of 2000 consecutive seeds started with the same draws');
+  assert.doesNotThrow(() => new Random(2 ** 32 - 1));
+});
+
+test('sizes have a stated limit (MAX_DRAWS), checked before anything is allocated', () => {
+  const rng = new Random(1);
+  assert.throws(() => rng.uniformArray(1e9), /Random\.uniformArray: n must be a whole number in \[0, 134217728\] \(MAX_DRAWS\), but got 1000000000/);
+  assert.throws(() => rng.gumbel([100000, 100000]), /Random\.gumbel: shape must be of at most 134217728 entries in all \(MAX_DRAWS\), but got \[100000, 100000\]/);
+  assert.throws(() => rng.permutation(-1), /Random\.permutation: n must be a whole number/);
+  assert.throws(() => rng.permutation(1.5), /Random\.permutation: n must be a whole number/);
+  assert.throws(() => toRandom(undefined as unknown as number, 'reinforce'), /reinforce: seed must be given: a whole number in \[0, 2\^32\) or a Random, but got undefined/);
 });
 
 test('toRandom passes a generator through and starts a fresh one from a number', () => {

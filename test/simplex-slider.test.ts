@@ -11,7 +11,7 @@ test('simplexHistogram: cells cover the triangle, densities integrate to 1', () 
   assert.equal(cell.count, 1);
   assert.equal(cell.density, 1 / (4 * (1 / 16)));
   assert.throws(() => simplexHistogram([], 3, 4), /simplexHistogram: points must be non-empty/);
-  assert.throws(() => simplexHistogram([0.2, 0.3, 0.5], 3, 0), /simplexHistogram: bins must be a whole number ≥ 1, but got 0/);
+  assert.throws(() => simplexHistogram([0.2, 0.3, 0.5], 3, 0), /simplexHistogram: bins must be a whole number in \[1, 2000\], but got 0/);
   assert.throws(() => simplexDensityGrid(() => [], 4, 2.5), /simplexDensityGrid: sub must be a whole number ≥ 1, but got 2.5/);
 });
 

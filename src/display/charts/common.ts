@@ -28,10 +28,17 @@ export function axis(field: string, type: 'quantitative' | 'nominal' | 'ordinal'
   return { field, type, title: title ?? field, ...extra };
 }
 
-/** The colour channel, when the chart has one. */
+/**
+ * The colour channel, when the chart has one. Legend labels are never truncated:
+ * Vega's default cuts them at 160 px, which hid the temperature in labels such as
+ * "Gumbel-Softmax τ=0.5".
+ */
 export function colorChannel(field: string | undefined, extra: object = {}): object {
-  return field === undefined ? {} : { color: { field, type: 'nominal', title: field, ...extra } };
+  return field === undefined ? {} : { color: { field, type: 'nominal', title: field, legend: LEGEND, ...extra } };
 }
+
+/** Legend settings shared by every chart. */
+export const LEGEND = { labelLimit: 0 };
 
 /**
  * Wraps layers into a full spec: the data sits at the top so every layer (and

@@ -1,6 +1,8 @@
 /** A grid of coloured cells: images, densities on a grid, matrices. */
 import { ChartSpec } from '../render';
+import { checkBaseOptions, checkRows } from './check';
 import { assemble, BaseOptions, Row } from './common';
+import { fail } from '../../validate';
 
 export interface HeatmapOptions extends BaseOptions {
   data: Row[];
@@ -11,6 +13,8 @@ export interface HeatmapOptions extends BaseOptions {
   scheme?: string;
   /** Fix the colour domain, so two heatmaps share one scale. */
   domain?: [number, number];
+  /** Draw the x and y axes (default false: images and grids read better without). */
+  axes?: boolean;
 }
 
 /**
@@ -28,13 +32,19 @@ export const MAX_LABELLED_CELLS = 1000;
  * heatmap({ data: pixels, x: 'col', y: 'row', value: 'ink', scheme: 'greys' })
  */
 export function heatmap(o: HeatmapOptions): ChartSpec {
+  checkBaseOptions('heatmap', o);
+  checkRows('heatmap', o.data, { x: o.x, y: o.y, value: o.value, 'facet.field': o.facet?.field });
+  if (o.domain !== undefined && !(Array.isArray(o.domain) && o.domain.length === 2 && o.domain[0] < o.domain[1])) {
+    fail('heatmap', 'domain', 'a range [low, high] with low < high', o.domain);
+  }
+  const axisOf = o.axes ? {} : { axis: null };
   const scale = { scheme: o.scheme ?? 'viridis', ...(o.domain === undefined ? {} : { domain: o.domain }) };
   return assemble(o, o.data, [
     {
       mark: o.data.length > MAX_LABELLED_CELLS ? { type: 'rect', aria: false } : 'rect',
       encoding: {
-        x: { field: o.x, type: 'ordinal', title: o.xTitle ?? o.x, axis: null },
-        y: { field: o.y, type: 'ordinal', title: o.yTitle ?? o.y, axis: null },
+        x: { field: o.x, type: 'ordinal', title: o.xTitle ?? o.x, ...axisOf },
+        y: { field: o.y, type: 'ordinal', title: o.yTitle ?? o.y, ...axisOf },
         color: { field: o.value, type: 'quantitative', title: o.value, scale },
       },
     },

@@ -4,8 +4,8 @@
  * instead of every sample.
  */
 import { ChartSpec } from '../render';
-import { assemble, BaseOptions, Row } from './common';
-import { fail } from '../../validate';
+import { assemble, BaseOptions, LEGEND, Row } from './common';
+import { checkBaseOptions, checkBins, checkExtent, checkValues } from './check';
 
 export interface HistogramOptions extends BaseOptions {
   values: ArrayLike<number>;
@@ -19,8 +19,10 @@ export interface HistogramOptions extends BaseOptions {
 }
 
 /** Bin edges and densities (count / (N · width)), so the bars integrate to 1. */
-export function binDensity(values: ArrayLike<number>, bins: number, extent?: [number, number]): Row[] {
-  if (values.length === 0) fail('binDensity', 'values', 'non-empty', '[]');
+export function binDensity(values: ArrayLike<number>, bins: number, extent?: [number, number], fn = 'binDensity'): Row[] {
+  checkValues(fn, 'values', values);
+  checkBins(fn, bins);
+  checkExtent(fn, extent);
   let [lo, hi] = extent ?? [Infinity, -Infinity];
   if (extent === undefined) for (let i = 0; i < values.length; i++) { lo = Math.min(lo, values[i]); hi = Math.max(hi, values[i]); }
   if (!(hi > lo)) hi = lo + 1;
@@ -40,10 +42,11 @@ export function binDensity(values: ArrayLike<number>, bins: number, extent?: [nu
  * histogram({ values: samples, bins: 40, density: curve, title: 'Gumbel samples' })
  */
 export function histogram(o: HistogramOptions): ChartSpec {
+  checkBaseOptions('histogram', o);
   const labels = o.labels ?? { samples: 'samples', density: 'density' };
-  const bars = binDensity(o.values, o.bins ?? 40, o.extent).map((r) => ({ ...r, series: labels.samples }));
+  const bars = binDensity(o.values, o.bins ?? 40, o.extent, 'histogram').map((r) => ({ ...r, series: labels.samples }));
   const curve = (o.density ?? []).map((p) => ({ x: p.x, curve: p.y, series: labels.density }));
-  const color = { color: { field: 'series', type: 'nominal', title: null } };
+  const color = { color: { field: 'series', type: 'nominal', title: null, legend: LEGEND } };
   const layers: object[] = [
     {
       transform: [{ filter: 'datum.start != null' }],

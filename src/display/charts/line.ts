@@ -1,5 +1,7 @@
 /** Lines over a quantitative x axis (e.g. iterations), with an optional ± band. */
 import { ChartSpec } from '../render';
+import { fail } from '../../validate';
+import { checkBaseOptions, checkRows } from './check';
 import { assemble, axis, BaseOptions, colorChannel, Row } from './common';
 
 export interface LineOptions extends BaseOptions {
@@ -23,6 +25,11 @@ export interface LineOptions extends BaseOptions {
  * lineChart({ data: history, x: 'step', y: 'loss', color: 'estimator', title: 'Loss' })
  */
 export function lineChart(o: LineOptions): ChartSpec {
+  checkBaseOptions('lineChart', o);
+  checkRows('lineChart', o.data, { x: o.x, y: o.y, color: o.color, 'band.lower': o.band?.lower, 'band.upper': o.band?.upper, 'facet.field': o.facet?.field });
+  for (const [i, rule] of (o.rules ?? []).entries()) {
+    if (rule === null || typeof rule !== 'object' || !Number.isFinite(rule.y)) fail('lineChart', `rules[${i}].y`, 'a finite number', rule?.y);
+  }
   // nice: false on log axes, or the range is rounded out to whole decades.
   const x = axis(o.x, 'quantitative', o.xTitle, o.logX ? { scale: { type: 'log', nice: false } } : {});
   const yScale = o.logY ? { scale: { type: 'log' } } : { scale: { zero: false } };

@@ -1,6 +1,7 @@
 /** Points in the plane, coloured by a field. */
 import { ChartSpec } from '../render';
-import { assemble, axis, BaseOptions, Row } from './common';
+import { checkBaseOptions, checkRows } from './check';
+import { assemble, axis, BaseOptions, LEGEND, Row } from './common';
 
 export interface ScatterOptions extends BaseOptions {
   data: Row[];
@@ -19,7 +20,10 @@ export interface ScatterOptions extends BaseOptions {
  * scatter({ data: points, x: 'z0', y: 'z1', color: 'temperature', title: 'Relaxed samples' })
  */
 export function scatter(o: ScatterOptions): ChartSpec {
-  const color = o.color === undefined ? {} : { color: { field: o.color, type: o.colorScale ?? 'nominal', title: o.color } };
+  checkBaseOptions('scatter', o);
+  checkRows('scatter', o.data, { x: o.x, y: o.y, color: o.color, 'facet.field': o.facet?.field });
+  const type = o.colorScale ?? 'nominal';
+  const color = o.color === undefined ? {} : { color: { field: o.color, type, title: o.color, ...(type === 'nominal' ? { legend: LEGEND } : {}) } };
   const mark = { type: 'circle', opacity: o.opacity ?? 0.6, size: o.size ?? 20 };
   return assemble(o, o.data, [
     { mark, encoding: { x: axis(o.x, 'quantitative', o.xTitle, { scale: { zero: false } }), y: axis(o.y, 'quantitative', o.yTitle, { scale: { zero: false } }), ...color } },

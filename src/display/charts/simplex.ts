@@ -4,7 +4,11 @@
  * which Concrete densities are written, so the grid is the right triangle
  * x₁ + x₂ ≤ 1 cut into square cells (half cells along the diagonal).
  */
-import { checkPositiveInteger, fail } from '../../validate';
+import { checkFiniteValues, checkPositiveInteger, fail } from '../../validate';
+import { checkBins } from './check';
+
+/** The most midpoints `simplexDensityGrid` evaluates the density at. */
+const MAX_DENSITY_POINTS = 4_000_000;
 import { Row } from './common';
 
 /** One cell of the triangular grid: column i (x₁), row j (x₂), its area, and `up` = bins − 1 − j for drawing with x₂ upwards. */
@@ -31,7 +35,8 @@ function cells(bins: number): Cell[] {
  */
 export function simplexHistogram(points: ArrayLike<number>, stride: number, bins: number): Row[] {
   if (!Number.isInteger(stride) || stride < 2) fail('simplexHistogram', 'stride', 'a whole number ≥ 2 (values per point)', stride);
-  checkPositiveInteger('simplexHistogram', 'bins', bins);
+  checkBins('simplexHistogram', bins);
+  checkFiniteValues('simplexHistogram', 'points', points);
   const n = Math.floor(points.length / stride);
   if (n === 0) fail('simplexHistogram', 'points', 'non-empty', points.length);
   const counts = new Map<string, number>();
@@ -55,8 +60,12 @@ export function simplexHistogram(points: ArrayLike<number>, stride: number, bins
  * @param density maps points [[x₁, x₂, x₃], …] to their densities
  */
 export function simplexDensityGrid(density: (points: number[][]) => ArrayLike<number>, bins: number, sub = 8): Row[] {
-  checkPositiveInteger('simplexDensityGrid', 'bins', bins);
+  checkBins('simplexDensityGrid', bins);
   checkPositiveInteger('simplexDensityGrid', 'sub', sub);
+  // The density is called on every midpoint at once: bins² · sub² / 2 points.
+  if (bins * bins * sub * sub > MAX_DENSITY_POINTS * 2) {
+    fail('simplexDensityGrid', 'bins and sub', `such that bins² · sub² / 2 ≤ ${MAX_DENSITY_POINTS} midpoints`, `${bins} and ${sub}`);
+  }
   const grid = cells(bins);
   const points: number[][] = [], owner: number[] = [];
   grid.forEach((c, index) => {

@@ -5,7 +5,8 @@
  * it runs in JupyterLab's bundled renderer; the SVG fallback shows the initial value.
  */
 import { ChartSpec } from '../render';
-import { assemble, BaseOptions, Row } from './common';
+import { checkBaseOptions } from './check';
+import { assemble, BaseOptions, LEGEND, Row } from './common';
 import { binDensity } from './histogram';
 import { fail } from '../../validate';
 
@@ -27,16 +28,19 @@ export interface HistogramSliderOptions extends BaseOptions {
  * })
  */
 export function histogramSlider(o: HistogramSliderOptions): ChartSpec {
+  checkBaseOptions('histogramSlider', o);
+  if (!Array.isArray(o.panels) || o.panels.length === 0) fail('histogramSlider', 'panels', 'a non-empty array of {value, samples, density?}', o.panels);
+  if (o.param === null || typeof o.param !== 'object') fail('histogramSlider', 'param', 'an object {name, min, max, step, initial}', o.param);
   const { name, min, max, step, initial } = o.param;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail('histogramSlider', 'param.name', 'an identifier (letters, digits, _)', name);
   if (!(step > 0 && max > min && initial >= min && initial <= max)) fail('histogramSlider', 'param', 'min < max, step > 0, min ≤ initial ≤ max', `${min}, ${max}, ${step}, ${initial}`);
   if (!o.panels.some((p) => Math.abs(p.value - initial) < step / 2)) fail('histogramSlider', 'param.initial', 'one of the panel values', initial);
   const labels = o.labels ?? { samples: 'samples', density: 'density' };
   const rows: Row[] = o.panels.flatMap((p) => [
-    ...binDensity(p.samples, o.bins ?? 40, o.extent).map((r) => ({ ...r, series: labels.samples, pv: p.value })),
+    ...binDensity(p.samples, o.bins ?? 40, o.extent, 'histogramSlider').map((r) => ({ ...r, series: labels.samples, pv: p.value })),
     ...(p.density ?? []).map((d) => ({ x: d.x, curve: d.y, series: labels.density, pv: p.value })),
   ]);
-  const color = { color: { field: 'series', type: 'nominal', title: null } };
+  const color = { color: { field: 'series', type: 'nominal', title: null, legend: LEGEND } };
   // Nearest panel to the slider's value; tolerant of the float error of a stepped slider.
   const near = `abs(datum.pv - ${name}) < ${step / 2}`;
   const layers = [
