@@ -1,0 +1,78 @@
+"""Whether a re-executed notebook reproduces its committed outputs.
+
+The README promises that re-executing a notebook gives the same results. This module
+compares the outputs of a freshly executed copy with the committed ones, cell by cell:
+text outputs line by line, charts by their Vega-Lite spec and SVG. Lines that report
+times (seconds, ms, "took", steps per second) are left out of the comparison, since
+they differ from run to run on any machine.
+
+    from reproducibility import differences
+    problems = differences(committed_nb, executed_nb)   # [] when reproduced
+"""
+import json
+import re
+
+# A line that reports a duration or a speed: these differ on every run.
+TIMING = re.compile(
+    r"(\d[\d.,]*\s*(s|ms|µs|us|sec|seconds|min|minutes)\b)|(\btook\b)|(\bper second\b)|(/s\b)|(\bs/step\b)|(\bms/step\b)|(\bwall\b)",
+    re.IGNORECASE,
+)
+
+
+def _text_of(output):
+    if output.get("output_type") == "stream":
+        return "".join(output.get("text", ""))
+    data = output.get("data", {})
+    return "".join(data.get("text/plain", "")) if "text/plain" in data else ""
+
+
+def _stable_lines(text):
+    return [line.rstrip() for line in text.splitlines() if line.strip() and not TIMING.search(line)]
+
+
+def _chart_of(output):
+    data = output.get("data", {})
+    spec = data.get("application/vnd.vegalite.v5+json")
+    svg = data.get("image/svg+xml")
+    if spec is None and svg is None:
+        return None
+    return json.dumps(spec, sort_keys=True), "".join(svg) if isinstance(svg, list) else svg
+
+
+def _summary(cell):
+    lines, charts = [], []
+    for output in cell.get("outputs", []):
+        lines.extend(_stable_lines(_text_of(output)))
+        chart = _chart_of(output)
+        if chart is not None:
+            charts.append(chart)
+    return lines, charts
+
+
+def differences(committed, executed, limit=10):
+    """Human-readable differences between two versions of one notebook (dicts or NotebookNodes)."""
+    problems = []
+    old_cells = [c for c in committed["cells"] if c["cell_type"] == "code"]
+    new_cells = [c for c in executed["cells"] if c["cell_type"] == "code"]
+    if len(old_cells) != len(new_cells):
+        return [f"{len(old_cells)} code cells committed, {len(new_cells)} executed"]
+    for index, (old, new) in enumerate(zip(old_cells, new_cells)):
+        old_lines, old_charts = _summary(old)
+        new_lines, new_charts = _summary(new)
+        where = f"code cell {index} ({''.join(old['source']).strip().splitlines()[0][:60] if ''.join(old['source']).strip() else 'empty'})"
+        if old_lines != new_lines:
+            first = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b), min(len(old_lines), len(new_lines)))
+            was = old_lines[first] if first < len(old_lines) else "(nothing)"
+            now = new_lines[first] if first < len(new_lines) else "(nothing)"
+            problems.append(f"{where}: output line {first + 1} was {was!r}, is now {now!r}")
+        if len(old_charts) != len(new_charts):
+            problems.append(f"{where}: {len(old_charts)} charts committed, {len(new_charts)} produced")
+        else:
+            for k, (a, b) in enumerate(zip(old_charts, new_charts)):
+                if a[0] != b[0]:
+                    problems.append(f"{where}: chart {k + 1} has a different Vega-Lite spec")
+                elif a[1] != b[1]:
+                    problems.append(f"{where}: chart {k + 1} has a different SVG")
+        if len(problems) >= limit:
+            break
+    return problems
