@@ -38,3 +38,21 @@ for (const name of ESTIMATOR_NAMES) {
     }
   });
 }
+
+test('optimize: a loss that turns non-finite between records leaves the logits at their last finite values', async () => {
+  const { optimize } = await import('../src');
+  for (const estimator of ['reinforce', 'st-gumbel-softmax'] as const) {
+    const logits = tf.variable(tf.tensor1d([0.1, 0.2, 0.3]));
+    let calls = 0;
+    // Finite for the first 5 calls (step 0 is recorded), then NaN from the 6th on.
+    const loss: SampleLoss = (y) => { calls++; return tf.mul(perSample(y), calls > 5 ? NaN : 1); };
+    const before = tf.memory().numTensors;
+    assert.throws(
+      () => optimize({ logits, estimator, problem: { family: 'categorical', loss }, steps: 20, learningRate: 0.1, numSamples: 4, seed: 0, temperature: 1, recordEvery: 10 }),
+      /optimize: the gradient estimate was not finite at 6 of the steps 1–9, so those steps were not applied and the logits keep their last finite values/,
+    );
+    assert.equal(tf.memory().numTensors, before, `${estimator}: the failed run leaked tensors`);
+    assert.ok(Array.from(logits.dataSync()).every(Number.isFinite), `${estimator}: the logits were corrupted`);
+    logits.dispose();
+  }
+});

@@ -98,24 +98,45 @@ export function optimize(options: OptimizeOptions): TrainingHistory {
   const withExact = eventSpaceSize(problem.family, logits.shape) <= MAX_EXACT_EVENTS;
   const history: TrainingHistory = { step: [], loss: [], exactLoss: [], probs: [], temperature: [], gradNorm: [] };
 
-  withCheckedProblem(fn, { logits, family: problem.family, loss: problem.loss }, (checked) => {
-    for (let step = 0; step < steps; step++) {
-      const temperature = schedule === undefined ? NaN : schedule(step);
-      const record = step % recordEvery === 0 || step === steps - 1;
-      tf.tidy(() => {
-        const exactLoss = record && withExact ? checkedExactObjective(checked) : NaN;
-        // Only recorded steps download the estimate's loss (and check it is finite).
-        const stepOptions = { numSamples, seed: rng, temperature, baseline } as EstimatorOptions[EstimatorName];
-        const { grad, loss } = runEstimator(name, checked, stepOptions, record);
-        if (record) {
-          const entry = readRecord(step, loss, exactLoss, temperature, checked, grad);
-          append(history, entry);
-          onRecord?.(entry, history);
-        }
-        logits.assign(tf.sub(logits, tf.mul(grad, learningRate)));
-      });
-    }
-  });
+  // Steps that are not recorded download nothing, so a non-finite estimate cannot be
+  // seen there when it happens. Such a step leaves the logits as they were (the update
+  // is selected on the device), and a counter on the device reports it at the next record.
+  const skipped = tf.tidy(() => tf.variable(tf.scalar(0), false)); // tidy frees the initial scalar
+  try {
+    withCheckedProblem(fn, { logits, family: problem.family, loss: problem.loss }, (checked) => {
+      let lastRecord = 0;
+      for (let step = 0; step < steps; step++) {
+        const temperature = schedule === undefined ? NaN : schedule(step);
+        const record = step % recordEvery === 0 || step === steps - 1;
+        tf.tidy(() => {
+          // Steps skipped since the last record are reported first: they are the cause.
+          const skippedSteps = record ? skipped.dataSync()[0] : 0;
+          if (skippedSteps > 0) {
+            throw new Error(`${fn}: the gradient estimate was not finite at ${skippedSteps} of the steps ` +
+              `${lastRecord + 1}–${step - 1}, so those steps were not applied and the logits keep their last finite values; ` +
+              'check the loss for NaN or ±∞ values');
+          }
+          const exactLoss = record && withExact ? checkedExactObjective(checked) : NaN;
+          // Only recorded steps download the estimate's loss (and check it is finite).
+          const stepOptions = { numSamples, seed: rng, temperature, baseline } as EstimatorOptions[EstimatorName];
+          const { grad, loss } = runEstimator(name, checked, stepOptions, record);
+          if (record) {
+            const entry = readRecord(step, loss, exactLoss, temperature, checked, grad);
+            lastRecord = step;
+            append(history, entry);
+            onRecord?.(entry, history);
+            logits.assign(tf.sub(logits, tf.mul(grad, learningRate)));
+            return;
+          }
+          const finite = tf.isFinite(tf.sum(grad));
+          logits.assign(tf.where(tf.broadcastTo(finite, logits.shape), tf.sub(logits, tf.mul(grad, learningRate)), logits));
+          skipped.assign(tf.add(skipped, tf.sub(1, tf.cast(finite, 'float32'))));
+        });
+      }
+    });
+  } finally {
+    skipped.dispose();
+  }
   return history;
 }
 
@@ -126,12 +147,7 @@ function readRecord(
   const probs = probabilities(problem.family, problem.logits);
   const values = tf.concat([tf.reshape(probs, [-1]), tf.reshape(tf.norm(grad), [1])]).dataSync();
   const size = values.length - 1;
-  return {
-    step, loss, exactLoss,
-    probs: Array.from(values.subarray(0, size)),
-    temperature,
-    gradNorm: values[size],
-  };
+  return { step, loss, exactLoss, probs: Array.from(values.subarray(0, size)), temperature, gradNorm: values[size] };
 }
 
 function append(history: TrainingHistory, r: TrainingRecord): void {
