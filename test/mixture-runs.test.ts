@@ -14,7 +14,7 @@ const TARGET = [0.2, 0.7, 0.1];
 // c_k = ‖e_k − t‖², written out: the exact objective of q is Σ_k q_k c_k.
 const C = [0.8 ** 2 + 0.7 ** 2 + 0.1 ** 2, 0.2 ** 2 + 0.3 ** 2 + 0.1 ** 2, 0.2 ** 2 + 0.7 ** 2 + 0.9 ** 2];
 
-/** Seed 000's loop for one N = 1 mixture, written out with pathwiseGradient. */
+/** The MDNF loop for one N = 1 mixture, written out with pathwiseGradient. */
 function singleRun(seed: number, steps: number, numSamples: number): { logits: number[][]; probs: number[][] } {
   const q = new FactorizedDiscreteFlowsMixture({ N: 1, K: 3, B: 10, temperature: 5, seed });
   const loss = (y: tf.Tensor) => tf.sum(tf.squaredDifference(y, tf.tensor1d(TARGET)), [1, 2]);
@@ -22,8 +22,8 @@ function singleRun(seed: number, steps: number, numSamples: number): { logits: n
   const probs: number[][] = [];
   for (let step = 0; step < steps; step++) {
     tf.tidy(() => {
-      probs.push((q.probs().arraySync() as number[][])[0]);
-      const { grad } = pathwiseGradient(q.logits, loss, () => q.sample(numSamples, rng));
+      probs.push((q.probsParameter().arraySync() as number[][])[0]);
+      const { grad } = pathwiseGradient({ variable: q.logits, sample: (n, seed) => q.sample(n, seed), loss }, { numSamples, seed: rng });
       q.logits.assign(tf.sub(q.logits, tf.mul(grad, 0.01)));
     });
   }

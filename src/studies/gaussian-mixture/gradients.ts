@@ -1,159 +1,169 @@
 /**
- * The three ways seed 002 estimates ∇E[z²] for the Gaussian mixture, plus the exact
- * gradient. Each returns the objective value it was taken at and one array per
- * parameter, so a notebook can compare them entry by entry.
+ * Four ways to get ∇E[z²] for the Gaussian mixture (./model), each `(model, options)
+ * → { loss, grads, lossEvaluations }` so that a notebook can compare them entry by entry:
  *
  * - exact: the finite sum Σ_s P_s (μ_s² + σ_s²), differentiated;
  * - elementary: the sum over s kept exact, z reparameterised (z = μ + σ ε);
  * - Gumbel-Softmax: s relaxed to a point of the simplex at temperature τ, z reparameterised;
- * - log trick (REINFORCE): s sampled, ∇ log P_s weighted by the loss, z reparameterised.
+ * - score function (REINFORCE, the log trick): s sampled, ∇ log P_s weighted by the
+ *   loss, z reparameterised.
  *
- * As in the seed, one row of noise ε [1, numNoise] is shared by every bucket draw of
- * one estimate (the seed's `np.random.normal(0, 1, (1, L2))`). The estimates only need
- * its mean and variance (see `meanSquareOverNoise`), so the noise stays on the host.
+ * One row of noise ε [1, numNoise] is shared by every bucket draw of one estimate
+ * (see ./noise). All four are reachable by name through `estimateMixtureGradient`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { centredLosses } from '../../estimators/baselines';
-import { relaxedSample } from '../../estimators/gumbel-softmax';
 import { discreteSample } from '../../distributions/exact-draws';
+import { Baseline, centredLosses, MovingAverageBaseline, resolveBaseline } from '../../estimators/baselines';
+import { ExactOptions } from '../../estimators/exact';
+import { relaxedSample } from '../../estimators/gumbel-softmax';
+import { checkSampling, checkTemperature, RelaxedOptions, SamplingOptions } from '../../estimators/options';
 import { stopGradient } from '../../estimators/straight-through';
-import { Random, Seed, toRandom } from '../../random';
-import { checkPositive, checkPositiveInteger, fail } from '../../validate';
-import { GaussianMixtureModel, gradientsOf, MixtureParameters, PARAMETER_NAMES } from './model';
+import { Seed, toRandom } from '../../random';
+import { fail } from '../../validate';
+import { checkModel, GaussianMixtureModel, gradientsOf, MixtureGradient } from './model';
+import { drawNoise, meanSquareOverNoise } from './noise';
 
-/** What every method returns. */
-export interface MixtureGradient {
-  value: number;
-  grads: MixtureParameters<Float32Array>;
-}
-
-/** Sample sizes: `numBuckets` draws of s, each with `numNoise` draws of ε (the seed's L1 and L2). */
-export interface MixtureSampling {
-  numBuckets: number;
+/** Options of `elementaryMixtureGradient`: only the noise is sampled. */
+export interface ElementaryMixtureOptions {
+  /** L2, the number of draws of ε, a whole number ≥ 1. */
   numNoise: number;
   seed: Seed;
 }
 
-/** The row of noise ε shared by one estimate, summarised by its sample mean and (1/L2) variance. */
-interface NoiseMoments {
-  mean: number;
-  variance: number;
+/** Options of the methods that sample buckets: `numSamples` draws of s (L1), sharing one row of `numNoise` draws of ε (L2). */
+export interface MixtureSamplingOptions extends SamplingOptions {
+  numNoise: number;
 }
 
-/** Draws the estimate's `numNoise` standard normals ε and returns their moments, in float64. */
-function drawNoise(fn: string, rng: Random, numNoise: number): NoiseMoments {
-  const eps = rng.normalArray(checkPositiveInteger(fn, 'numNoise', numNoise));
-  let sum = 0;
-  for (const e of eps) sum += e;
-  const mean = sum / eps.length;
-  let squares = 0;
-  for (const e of eps) squares += (e - mean) ** 2;
-  return { mean, variance: squares / eps.length };
+/** Options of `gumbelSoftmaxMixtureGradient`: the temperature is required. */
+export interface MixtureRelaxedOptions extends RelaxedOptions {
+  numNoise: number;
+}
+
+/** Options of `scoreFunctionMixtureGradient`. */
+export interface MixtureScoreFunctionOptions extends MixtureSamplingOptions {
+  /** Default 'none', as for `reinforce`. */
+  baseline?: Baseline;
+}
+
+/** The work of one method, given the name of the function the user called. */
+export type MixtureGradientBody<O> = (fn: string, model: GaussianMixtureModel, options: O) => MixtureGradient;
+
+export const exactMixtureBody: MixtureGradientBody<ExactOptions | undefined> = (fn, model) =>
+  gradientsOf(fn, model, () => model.exactObjective(), model.buckets);
+
+export const elementaryMixtureBody: MixtureGradientBody<ElementaryMixtureOptions> = (fn, model, options) => {
+  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object {numNoise, seed}', options);
+  const noise = drawNoise(fn, toRandom(options.seed, fn), options.numNoise);
+  return gradientsOf(fn, model, () => {
+    const { mu, logSigma } = model.meanAndLogScale(model.allBuckets());
+    return tf.matMul(model.probs(), meanSquareOverNoise(mu, logSigma, noise)).reshape([]) as tf.Scalar; // Σ_s P_s · mean z² given s
+  }, model.buckets * options.numNoise);
+};
+
+export const gumbelSoftmaxMixtureBody: MixtureGradientBody<MixtureRelaxedOptions> = (fn, model, options) => {
+  const n = checkSampling(fn, options);
+  const temperature = checkTemperature(fn, options);
+  const rng = toRandom(options.seed, fn);
+  const noise = drawNoise(fn, rng.split(), options.numNoise);
+  return gradientsOf(fn, model, () => {
+    const s = relaxedSample('categorical', model.params.logP, n, temperature, rng).reshape([n, model.buckets]) as tf.Tensor2D;
+    const { mu, logSigma } = model.meanAndLogScale(s);
+    return tf.mean(meanSquareOverNoise(mu, logSigma, noise)) as tf.Scalar;
+  }, n * options.numNoise);
+};
+
+export const scoreFunctionMixtureBody: MixtureGradientBody<MixtureScoreFunctionOptions> = (fn, model, options) => {
+  const n = checkSampling(fn, options);
+  const baseline = resolveBaseline(fn, options.baseline, n);
+  const rng = toRandom(options.seed, fn);
+  const noise = drawNoise(fn, rng.split(), options.numNoise);
+  const s = tf.tidy(() => discreteSample('categorical', model.params.logP, n, rng).reshape([n, model.buckets]) as tf.Tensor2D);
+  let meanLoss = NaN;
+  try {
+    const { grads, lossEvaluations } = gradientsOf(fn, model, () => {
+      const { mu, logSigma } = model.meanAndLogScale(s);
+      const f = meanSquareOverNoise(mu, logSigma, noise);
+      // The surrogate's value is not the objective, so the loss reported is mean f.
+      meanLoss = tf.mean(f).dataSync()[0];
+      // f_i − b_i weights log P_{s_i} as a constant: no gradient flows back through it.
+      const weights = stopGradient(centredLosses(f, baseline));
+      const logProb = tf.sum(tf.mul(s, tf.logSoftmax(model.params.logP)), 1, true); // [m, 1], like f
+      return tf.mean(tf.add(f, tf.mul(weights, logProb))) as tf.Scalar;
+    }, n * options.numNoise);
+    if (baseline instanceof MovingAverageBaseline) baseline.update(meanLoss);
+    return { loss: meanLoss, grads, lossEvaluations };
+  } finally {
+    s.dispose();
+  }
+};
+
+/**
+ * The exact gradient of E[z²], from the closed form E[z² | s] = μ_s² + σ_s².
+ *
+ * `loss` is the exact E[z²]; `lossEvaluations` is K (the closed form once per bucket).
+ *
+ * @example
+ * const model = new GaussianMixtureModel({ seed: 36 });
+ * const { loss, grads } = exactMixtureGradient(model);
+ * console.log(loss, grads.logP);   // 7.68…, five numbers
+ * model.dispose();
+ */
+export function exactMixtureGradient(model: GaussianMixtureModel): MixtureGradient {
+  const fn = 'exactMixtureGradient';
+  return exactMixtureBody(fn, checkModel(fn, model), undefined);
 }
 
 /**
- * z² averaged over the noise draws, z = μ + σ ε, for each row of means and log scales: [m, 1] → [m, 1].
+ * Exact sum over the buckets, Monte Carlo over ε only. Unbiased.
  *
- * Expanding the square over the draws gives, exactly,
+ * `loss` is Σ_s P_s · (1/L2) Σ_j (μ_s + σ_s ε_j)²; `lossEvaluations` is K·L2.
  *
- *     (1/L2) Σ_j (μ + σ ε_j)² = (μ + σ ε̄)² + σ² s²,   ε̄ = mean of ε, s² = (1/L2) Σ_j (ε_j − ε̄)²,
- *
- * so the value and its gradient in μ and σ are those of the average over the [m, L2]
- * grid of z, without building the grid (two non-negative terms: no cancellation).
+ * @example
+ * const model = new GaussianMixtureModel({ seed: 36 });
+ * const { loss, grads, lossEvaluations } = elementaryMixtureGradient(model, { numNoise: 1000, seed: 1 });   // lossEvaluations 5000
+ * model.dispose();
  */
-function meanSquareOverNoise(mu: tf.Tensor2D, logSigma: tf.Tensor2D, noise: NoiseMoments): tf.Tensor2D {
-  const sigma = tf.exp(logSigma);
-  const centre = tf.add(mu, tf.mul(sigma, noise.mean));
-  return tf.add(tf.square(centre), tf.mul(tf.square(sigma), noise.variance));
-}
-
-/** The exact gradient of E[z²], from the closed form E[z² | s] = μ_s² + σ_s². */
-export function exactMixtureGradient(model: GaussianMixtureModel): MixtureGradient {
-  return gradientsOf(model, () => model.exactObjective());
-}
-
-/** Exact sum over the buckets, Monte Carlo over ε only. Unbiased. */
-export function elementaryMixtureGradient(model: GaussianMixtureModel, options: Omit<MixtureSampling, 'numBuckets'>): MixtureGradient {
+export function elementaryMixtureGradient(model: GaussianMixtureModel, options: ElementaryMixtureOptions): MixtureGradient {
   const fn = 'elementaryMixtureGradient';
-  const noise = drawNoise(fn, toRandom(options.seed, fn), options.numNoise);
-  return gradientsOf(model, () => {
-    const { mu, logSigma } = model.meanAndLogScale(model.allBuckets());
-    return tf.matMul(model.probs(), meanSquareOverNoise(mu, logSigma, noise)).reshape([]) as tf.Scalar; // Σ_s P_s · mean z² given s
-  });
+  return elementaryMixtureBody(fn, checkModel(fn, model), options);
 }
 
 /**
  * Relaxed buckets s̃ = softmax((logP + G)/τ) fed to μ and log σ in place of one-hot
  * vectors; the gradient flows through s̃ to logP. Biased (it is the gradient of the
- * relaxed objective), the bias vanishing as τ → 0 while the variance grows.
+ * relaxed objective), the bias vanishing as τ → 0 while the variance grows; τ → ∞
+ * feeds every draw the centre (1/K, …, 1/K).
+ *
+ * `loss` is the mean of z² over the L1 relaxed draws and L2 noise draws; `lossEvaluations` is L1·L2.
+ *
+ * @example
+ * const model = new GaussianMixtureModel({ seed: 36 });
+ * const { grads } = gumbelSoftmaxMixtureGradient(model, { numSamples: 100, numNoise: 1000, seed: 2, temperature: 0.1 });
+ * model.dispose();
  */
-export function gumbelSoftmaxMixtureGradient(model: GaussianMixtureModel, options: MixtureSampling & { temperature: number }): MixtureGradient {
+export function gumbelSoftmaxMixtureGradient(model: GaussianMixtureModel, options: MixtureRelaxedOptions): MixtureGradient {
   const fn = 'gumbelSoftmaxMixtureGradient';
-  const temperature = checkPositive(fn, 'temperature', options.temperature);
-  const rng = toRandom(options.seed, fn);
-  const numBuckets = checkPositiveInteger(fn, 'numBuckets', options.numBuckets);
-  const noise = drawNoise(fn, rng.split(), options.numNoise);
-  return gradientsOf(model, () => {
-    const s = relaxedSample('categorical', model.params.logP, numBuckets, temperature, rng).reshape([numBuckets, model.buckets]) as tf.Tensor2D;
-    const { mu, logSigma } = model.meanAndLogScale(s);
-    return tf.mean(meanSquareOverNoise(mu, logSigma, noise)) as tf.Scalar;
-  });
+  return gumbelSoftmaxMixtureBody(fn, checkModel(fn, model), options);
 }
 
 /**
  * The log trick for s, pathwise for z: the surrogate mean_i[f_i + (f_i − b_i)·log P_{s_i}],
- * with f_i − b_i held constant in the second term. With `baseline` b_i is the mean of
- * the other samples' f (leave-one-out, which keeps the estimate unbiased, since b_i does
- * not depend on s_i); without, b_i = 0.
+ * with f_i − b_i held constant in the second term. Unbiased for every baseline, since
+ * b_i never depends on s_i:
+ * - 'none' (the default): b_i = 0;
+ * - 'leave-one-out': b_i = the mean of the other draws' f (needs numSamples ≥ 2);
+ * - a `MovingAverageBaseline`: b = the running mean of earlier calls' loss, updated after this call.
+ *
+ * `loss` is the mean of f over the L1 bucket draws (not the surrogate's value);
+ * `lossEvaluations` is L1·L2.
+ *
+ * @example
+ * const model = new GaussianMixtureModel({ seed: 36 });
+ * const { grads } = scoreFunctionMixtureGradient(model, { numSamples: 100, numNoise: 1000, seed: 2, baseline: 'leave-one-out' });
+ * model.dispose();
  */
-export function scoreFunctionMixtureGradient(model: GaussianMixtureModel, options: MixtureSampling & { baseline: boolean }): MixtureGradient {
+export function scoreFunctionMixtureGradient(model: GaussianMixtureModel, options: MixtureScoreFunctionOptions): MixtureGradient {
   const fn = 'scoreFunctionMixtureGradient';
-  const rng = toRandom(options.seed, fn);
-  const numBuckets = checkPositiveInteger(fn, 'numBuckets', options.numBuckets);
-  if (options.baseline && numBuckets < 2) fail(fn, 'numBuckets', 'a whole number ≥ 2 with a leave-one-out baseline', numBuckets);
-  const noise = drawNoise(fn, rng.split(), options.numNoise);
-  const s = tf.tidy(() => discreteSample('categorical', model.params.logP, numBuckets, rng).reshape([numBuckets, model.buckets]) as tf.Tensor2D);
-  let value = NaN;
-  try {
-    const { grads } = gradientsOf(model, () => {
-      const { mu, logSigma } = model.meanAndLogScale(s);
-      const f = meanSquareOverNoise(mu, logSigma, noise);
-      // The surrogate's value is not the objective, so the value reported is mean f.
-      value = tf.mean(f).dataSync()[0];
-      // f_i − b_i weights log P_{s_i} as a constant: no gradient flows back through it.
-      const weights = stopGradient(centredLosses(f, options.baseline ? 'leave-one-out' : 'none'));
-      const logProb = tf.sum(tf.mul(s, tf.logSoftmax(model.params.logP)), 1, true); // [m, 1], like f
-      return tf.mean(tf.add(f, tf.mul(weights, logProb))) as tf.Scalar;
-    });
-    return { value, grads };
-  } finally {
-    s.dispose();
-  }
-}
-
-/** The seed's `elem_mean`: E[μ(s)] = Σ_s P_s μ_s, exactly. */
-export function elementaryMean(model: GaussianMixtureModel): number {
-  return tf.tidy(() => tf.matMul(model.probs(), model.meanAndLogScale(model.allBuckets()).mu).dataSync()[0]);
-}
-
-/** The seed's `gumbel_mean`: the mean of μ(s̃) over `numBuckets` relaxed buckets at `temperature`. */
-export function gumbelMean(model: GaussianMixtureModel, options: { numBuckets: number; temperature: number; seed: Seed }): number {
-  const fn = 'gumbelMean';
-  const temperature = checkPositive(fn, 'temperature', options.temperature);
-  const numBuckets = checkPositiveInteger(fn, 'numBuckets', options.numBuckets);
-  const rng = toRandom(options.seed, fn);
-  return tf.tidy(() => {
-    const s = relaxedSample('categorical', model.params.logP, numBuckets, temperature, rng).reshape([numBuckets, model.buckets]) as tf.Tensor2D;
-    return tf.mean(model.meanAndLogScale(s).mu).dataSync()[0];
-  });
-}
-
-/** All parameters' gradients as one flat vector, in PARAMETER_NAMES order (37 numbers for K = 5, dim = 10). */
-export function flattenGradient(grads: MixtureParameters<Float32Array>): Float64Array {
-  return Float64Array.from(PARAMETER_NAMES.flatMap((name) => Array.from(grads[name])));
-}
-
-/** For each entry of `flattenGradient`, the parameter it belongs to. */
-export function flatParameterNames(model: GaussianMixtureModel): string[] {
-  return PARAMETER_NAMES.flatMap((name) => new Array<string>(model.params[name].size).fill(name));
+  return scoreFunctionMixtureBody(fn, checkModel(fn, model), options);
 }

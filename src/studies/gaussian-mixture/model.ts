@@ -1,5 +1,5 @@
 /**
- * Seed 002's model: a discrete bucket s picks the mean and scale of a Gaussian z,
+ * A discrete mixture of Gaussians: a bucket s picks the mean and scale of a Gaussian z,
  * and we want the gradient of E[z²] with respect to every parameter.
  *
  *   s ~ Categorical(softmax(logP)),            s ∈ {0, …, K−1}
@@ -7,13 +7,14 @@
  *   z | s ~ N(μ(s), σ(s)²),                      objective E[z²] = Σ_s P_s (μ_s² + σ_s²)
  *
  * The exact objective is a finite sum, so its exact gradient is the ground truth
- * against which the three Monte Carlo methods of the seed are compared.
+ * against which the Monte Carlo methods of ./gradients are compared.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Random } from '../../random';
-import { checkPositiveInteger } from '../../validate';
+import { ParameterGradientsEstimate } from '../../estimators/result';
+import { toRandom } from '../../random';
+import { checkPositiveInteger, fail } from '../../validate';
 
-/** The parameters of the model, by the seed's names. */
+/** The parameters of the model: the bucket logits, and the weights and biases of the mean and log scale. */
 export interface MixtureParameters<T = tf.Variable> {
   logP: T; // [1, K]   bucket logits
   A: T; //    [D+K, 1] weights of the mean
@@ -28,9 +29,13 @@ export type ParameterName = (typeof PARAMETER_NAMES)[number];
 /**
  * The model with all parameters and the input X drawn N(0, 1) from a seed.
  *
+ * Shapes: K = `buckets` (default 5), D = `dim` (default 10); see MixtureParameters.
+ * The caller disposes the model.
+ *
  * @example
- * const model = new GaussianMixtureModel({ seed: 1 });
- * const { value, grads } = model.exactGradient();   // grads.A is a Float32Array of 15 numbers
+ * const model = new GaussianMixtureModel({ seed: 36 });
+ * const { loss, grads } = exactMixtureGradient(model);   // grads.A is a Float32Array of 15 numbers
+ * model.dispose();
  */
 export class GaussianMixtureModel {
   readonly buckets: number;
@@ -40,9 +45,10 @@ export class GaussianMixtureModel {
   readonly X: tf.Tensor2D;
 
   constructor(options: { seed: number; buckets?: number; dim?: number }) {
+    if (options === null || typeof options !== 'object') fail('GaussianMixtureModel', 'options', 'an object {seed, buckets?, dim?}', options);
     this.buckets = checkPositiveInteger('GaussianMixtureModel', 'buckets', options.buckets ?? 5);
     this.dim = checkPositiveInteger('GaussianMixtureModel', 'dim', options.dim ?? 10);
-    const rng = new Random(options.seed);
+    const rng = toRandom(options.seed, 'GaussianMixtureModel');
     const width = this.dim + this.buckets;
     // tidy frees each drawn tensor once the variable has copied it.
     const normalVariable = (shape: number[]) => tf.tidy(() => tf.variable(rng.normal(shape)));
@@ -104,11 +110,26 @@ export class GaussianMixtureModel {
   }
 }
 
-/** Gradients of a scalar function of the model's parameters, read back as arrays. */
-export function gradientsOf(model: GaussianMixtureModel, objective: () => tf.Scalar): { value: number; grads: MixtureParameters<Float32Array> } {
+/** The result of every method on the model: one gradient per parameter, read back as arrays. */
+export type MixtureGradient = ParameterGradientsEstimate<ParameterName>;
+
+/**
+ * Gradients of a scalar function of the model's parameters, read back as arrays, with
+ * `loss` the function's value. Refuses a value or gradient that is not finite (σ can
+ * overflow float32 at extreme parameters), naming `fn`.
+ */
+export function gradientsOf(fn: string, model: GaussianMixtureModel, objective: () => tf.Scalar, lossEvaluations: number): MixtureGradient {
   const { value, grads } = tf.variableGrads(objective, model.variables());
   const arrays = Object.fromEntries(PARAMETER_NAMES.map((name) => [name, grads[model.params[name].name].dataSync() as Float32Array]));
-  const result = { value: value.dataSync()[0], grads: arrays as unknown as MixtureParameters<Float32Array> };
+  const result = { loss: value.dataSync()[0], grads: arrays as Record<ParameterName, Float32Array>, lossEvaluations };
   tf.dispose([value, ...Object.values(grads)]);
+  const finite = Number.isFinite(result.loss) && PARAMETER_NAMES.every((name) => result.grads[name].every(Number.isFinite));
+  if (!finite) throw new Error(`${fn}: the objective or its gradient is not finite at these parameters (value ${result.loss})`);
   return result;
+}
+
+/** Checks that `model` is a GaussianMixtureModel. */
+export function checkModel(fn: string, model: unknown): GaussianMixtureModel {
+  if (!(model instanceof GaussianMixtureModel)) fail(fn, 'model', 'a GaussianMixtureModel', model);
+  return model;
 }

@@ -1,6 +1,6 @@
 /**
- * Seed 000's MDNF loop (pathwise gradient, plain SGD) for several initialisations at
- * once, so that a notebook can show the spread over seeds instead of one run.
+ * The MDNF loop of the squared-error toy (pathwise gradient, plain SGD) for several
+ * initialisations at once, so that a notebook can show the spread over seeds instead of one run.
  *
  * R one-variable mixtures are stacked as the N = R variables of a single
  * `FactorizedDiscreteFlowsMixture`, and a per-variable loss is summed over them. The
@@ -108,7 +108,7 @@ export function optimizeMixtureRuns(options: MixtureRunsOptions): { history: Mix
           history.probs.push(record.probs);
           onRecord?.(record, history);
         }
-        const { grad } = pathwiseGradient(mixture.logits, summedLoss, () => mixture.sample(numSamples, rng));
+        const { grad } = pathwiseGradient({ variable: mixture.logits, sample: (n, seed) => mixture.sample(n, seed), loss: summedLoss }, { numSamples, seed: rng });
         mixture.logits.assign(tf.sub(mixture.logits, tf.mul(grad, learningRate)));
       });
     }
@@ -144,7 +144,7 @@ function perVariableLoss(fn: string, loss: (y: tf.Tensor) => tf.Tensor, rows: tf
 
 /** Reads every run's probs and exact loss in one transfer. */
 function readRecord(step: number, mixture: FactorizedDiscreteFlowsMixture, outcomeLoss: tf.Tensor, R: number, K: number): MixtureRecord {
-  const probs = mixture.probs(); // [R, K]
+  const probs = mixture.probsParameter(); // [R, K]
   const values = tf.concat([tf.reshape(probs, [-1]), tf.reshape(tf.matMul(probs, outcomeLoss), [-1])]).dataSync();
   return {
     step,
