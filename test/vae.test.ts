@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { binarise, Digits, loadDigits, PIXELS, selectDigits, splitDigits } from '../src/data/mnist';
 import { RelaxedOneHotCategorical } from '../src/distributions';
-import { concreteMonteCarloKL, maddison21KL } from '../src/estimators/entropy';
+import { concreteMonteCarloKL, relaxedLogMassKL } from '../src/estimators/entropy';
 import { Random } from '../src/random';
 import {
   CategoricalVae, evaluateVae, imageRows, reconstructDigits, samplePrior, trainVae,
@@ -50,27 +50,30 @@ test('logLikelihood is Σ_d log σ(±l_d), by hand, and stays finite at |l| = 10
   vae.dispose();
 });
 
-test('the analytic KL (eq. 22) matches Σ_n Σ_k π log(π K) computed by hand', () => {
+test('the analytic KL matches Σ_n Σ_k π log(π K) computed by hand', () => {
   const rows = [[[2, 0, -1], [0, 0, 0]], [[5, -5, 1], [0.3, 0.2, -4]]];
-  const got = tf.tidy(() => Array.from(vaeKlTerm(tf.tensor3d(rows), null, { kl: 'maddison22', temperature: 1 }).dataSync()));
+  const got = tf.tidy(() => Array.from(vaeKlTerm(tf.tensor3d(rows), null, { kl: 'analytic', temperature: 1 }).dataSync()));
   const want = rows.map((latents) => latents.reduce((sum, l) => {
     const z = l.reduce((a, v) => a + Math.exp(v), 0);
     return sum + l.reduce((a, v) => a + (Math.exp(v) / z) * Math.log((Math.exp(v) / z) * 3), 0);
   }, 0));
   got.forEach((g, i) => assert.ok(Math.abs(g - want[i]) < 1e-5, `${got} vs ${want}`));
-  assert.equal(got[0] > 0 && Math.abs(tf.tidy(() => vaeKlTerm(tf.zeros([1, 2, 3]), null, { kl: 'maddison22', temperature: 1 }).dataSync()[0])) < 1e-7, true);
+  assert.equal(got[0] > 0 && Math.abs(tf.tidy(() => vaeKlTerm(tf.zeros([1, 2, 3]), null, { kl: 'analytic', temperature: 1 }).dataSync()[0])) < 1e-7, true);
 });
 
-test('eq. 21 and the Concrete KL at shared samples equal maddison21KL and concreteMonteCarloKL at the same noise', () => {
+test('the relaxed log-mass and Concrete KL at shared samples equal relaxedLogMassKL and concreteMonteCarloKL at the same noise', () => {
   tf.tidy(() => {
     const logits = tf.tensor3d([[[2, 0, -1], [0.5, 0.5, 0]]]), tau = 0.7;
     const y = new RelaxedOneHotCategorical({ logits, temperature: tau }).sample(1, 11); // [1, 1, 2, 3]
-    const ours21 = vaeKlTerm(logits, y, { kl: 'maddison21', temperature: tau }).dataSync()[0];
-    const lib21 = tf.sum(maddison21KL(logits, 1, 11, tau)).dataSync()[0];
-    assert.ok(Math.abs(ours21 - lib21) < 1e-5, `${ours21} vs ${lib21}`);
-    const oursC = vaeKlTerm(logits, y, { kl: 'concrete', temperature: tau }).dataSync()[0];
-    const libC = tf.sum(concreteMonteCarloKL(logits, 1, 11, tau)).dataSync()[0];
-    assert.ok(Math.abs(oursC - libC) < 1e-4, `${oursC} vs ${libC}`);
+    const options = { numSamples: 1, seed: 11, temperature: tau };
+    const oursLogMass = vaeKlTerm(logits, y, { kl: 'relaxed-log-mass', temperature: tau }).dataSync()[0];
+    const libLogMass = tf.sum(relaxedLogMassKL({ logits }, options)).dataSync()[0];
+    assert.ok(Math.abs(oursLogMass - libLogMass) < 1e-5, `${oursLogMass} vs ${libLogMass}`);
+    for (const priorTemperature of [tau, 0.4]) {
+      const ours = vaeKlTerm(logits, y, { kl: 'concrete-monte-carlo', temperature: tau, priorTemperature }).dataSync()[0];
+      const lib = tf.sum(concreteMonteCarloKL({ logits }, { ...options, priorTemperature })).dataSync()[0];
+      assert.ok(Math.abs(ours - lib) < 1e-4, `λ = ${priorTemperature}: ${ours} vs ${lib}`);
+    }
   });
 });
 
@@ -85,17 +88,17 @@ test('REINFORCE (leave-one-out) averages to the exact encoder gradient; ST-GS an
     const logits = vae.encode(x);
     const pi = tf.reshape(tf.softmax(logits), [3]);
     const f = tf.neg(vae.logLikelihood(tf.tile(x, [3, 1]), vae.decode(tf.eye(3).reshape([3, 1, 3]))));
-    return tf.add(tf.sum(tf.mul(pi, f)), tf.sum(vaeKlTerm(logits, null, { kl: 'maddison22', temperature: 1 }))) as tf.Scalar;
+    return tf.add(tf.sum(tf.mul(pi, f)), tf.sum(vaeKlTerm(logits, null, { kl: 'analytic', temperature: 1 }))) as tf.Scalar;
   }), encoderVars);
   const rng = new Random(5);
-  const estimate = tf.variableGrads(() => vaeObjective(vae, x, { estimator: 'reinforce', kl: 'maddison22', temperature: 1, numSamples: 20_000, rng }), encoderVars);
+  const estimate = tf.variableGrads(() => vaeObjective(vae, x, { estimator: 'reinforce', kl: 'analytic', temperature: 1, numSamples: 20_000, rng }), encoderVars);
   const flat = (g: tf.NamedTensorMap) => tf.tidy(() => tf.concat(Object.values(g).map((t) => t.reshape([-1]))));
   const [e, r] = [flat(exact.grads), flat(estimate.grads)];
   const relError = tf.tidy(() => tf.norm(tf.sub(e, r)).div(tf.norm(e)).dataSync()[0]);
   // 20 000 samples: the Monte Carlo error is a few per cent of ‖g‖ here; 10 % leaves room.
   assert.ok(relError < 0.1, `relative error ${relError}`);
   assert.ok(Math.abs(estimate.value.dataSync()[0] - exact.value.dataSync()[0]) < 0.05 * Math.abs(exact.value.dataSync()[0]));
-  const st = tf.tidy(() => vaeObjective(vae, x, { estimator: 'st-gumbel-softmax', kl: 'maddison22', temperature: 1, numSamples: 20_000, rng }).dataSync()[0]);
+  const st = tf.tidy(() => vaeObjective(vae, x, { estimator: 'st-gumbel-softmax', kl: 'analytic', temperature: 1, numSamples: 20_000, rng }).dataSync()[0]);
   assert.ok(Math.abs(st - exact.value.dataSync()[0]) < 0.05 * Math.abs(exact.value.dataSync()[0]), `${st} vs ${exact.value.dataSync()[0]}`);
   tf.dispose([x, e, r, exact.value, estimate.value, ...Object.values(exact.grads), ...Object.values(estimate.grads)]);
   vae.dispose();
@@ -105,7 +108,7 @@ test('REINFORCE (leave-one-out) averages to the exact encoder gradient; ST-GS an
 
 test('evaluation: −IWAE ≤ −ELBO on average, more samples tighten the bound, latents fed to the decoder are one-hot', () => {
   const vae = tiny(1);
-  trainVae(vae, { train, estimator: 'st-gumbel-softmax', kl: 'maddison22', epochs: 1, batchSize: 50, seed: 2 });
+  trainVae(vae, { train, estimator: 'st-gumbel-softmax', kl: 'analytic', epochs: 1, batchSize: 50, seed: 2 });
   const e1 = evaluateVae(vae, test_, { numSamples: 1, seed: 3, count: 200 });
   const e50 = evaluateVae(vae, test_, { numSamples: 50, seed: 3, count: 200 });
   assert.equal(e50.oneHotError, 0);
@@ -126,7 +129,7 @@ test('evaluation: −IWAE ≤ −ELBO on average, more samples tighten the bound
 test('a few epochs of training lower the loss and the held-out bound', () => {
   const vae = tiny(4);
   const before = evaluateVae(vae, test_, { numSamples: 10, seed: 0, count: 200 });
-  const h = trainVae(vae, { train, test: test_, estimator: 'gumbel-softmax', kl: 'maddison22', epochs: 2, batchSize: 50, seed: 5, temperature: 1, evalCount: 200 });
+  const h = trainVae(vae, { train, test: test_, estimator: 'gumbel-softmax', kl: 'analytic', epochs: 2, batchSize: 50, seed: 5, temperature: 1, evalCount: 200 });
   assert.ok(h.loss.at(-1)! < h.loss[0] - 50, `loss ${h.loss[0]} → ${h.loss.at(-1)}`);
   assert.ok(h.heldOut.negElbo.at(-1)! < before.negElbo - 50, `held-out ${before.negElbo} → ${h.heldOut.negElbo.at(-1)}`);
   assert.deepEqual(h.heldOut.epoch, [1, 2]);
@@ -142,7 +145,7 @@ test('every estimator and KL combination trains to finite values, with either RE
     vae.dispose();
   }
   const vae = tiny(6);
-  const h = trainVae(vae, { train: small, estimator: 'reinforce', kl: 'maddison22', epochs: 1, batchSize: 50, seed: 7, baseline: 'moving-average', numSamples: 1 });
+  const h = trainVae(vae, { train: small, estimator: 'reinforce', kl: 'analytic', epochs: 1, batchSize: 50, seed: 7, baseline: 'moving-average', numSamples: 1 });
   assert.ok(h.loss.every(Number.isFinite));
   vae.dispose();
 });
@@ -150,7 +153,7 @@ test('every estimator and KL combination trains to finite values, with either RE
 test('training is deterministic for a seed', () => {
   const run = () => {
     const vae = tiny(8);
-    const h = trainVae(vae, { train, estimator: 'reinforce', kl: 'maddison21', epochs: 1, batchSize: 100, seed: 9, temperature: 1 });
+    const h = trainVae(vae, { train, estimator: 'reinforce', kl: 'relaxed-log-mass', epochs: 1, batchSize: 100, seed: 9, temperature: 1 });
     vae.dispose();
     return h.loss;
   };
@@ -161,7 +164,7 @@ test('no tensor leaks: numTensors is flat over many steps and back to its start 
   const vae = tiny(10);
   const start = tf.memory().numTensors;
   const counts: number[] = [];
-  for (const [estimator, kl] of [['reinforce', 'concrete'], ['st-gumbel-softmax', 'maddison22']] as const) {
+  for (const [estimator, kl] of [['reinforce', 'concrete-monte-carlo'], ['st-gumbel-softmax', 'analytic']] as const) {
     trainVae(vae, {
       train, test: test_, estimator, kl, epochs: 2, batchSize: 20, seed: 11, recordEvery: 10, evalCount: 50,
       onRecord: () => counts.push(tf.memory().numTensors),
@@ -179,13 +182,13 @@ test('no tensor leaks: numTensors is flat over many steps and back to its start 
 
 test('bad configurations are refused with the function, argument and value named', () => {
   const vae = tiny();
-  const base = { train, estimator: 'st-gumbel-softmax' as const, kl: 'maddison22' as const, epochs: 1, seed: 0 };
+  const base = { train, estimator: 'st-gumbel-softmax' as const, kl: 'analytic' as const, epochs: 1, seed: 0 };
   assert.throws(() => new CategoricalVae({ ...TINY, numCategories: 1, seed: 0 }), /CategoricalVae: numCategories must be a whole number ≥ 2, but got 1/);
   assert.throws(() => new CategoricalVae({ ...TINY, hidden: [32, 0], seed: 0 }), /CategoricalVae: hidden\[1\] must be a whole number ≥ 1, but got 0/);
   assert.throws(() => trainVae(vae, { ...base, estimator: 'rebar' as never }), /trainVae: estimator must be one of st-gumbel-softmax, gumbel-softmax, reinforce, but got "rebar"/);
-  assert.throws(() => trainVae(vae, { ...base, kl: 'eq23' as never }), /trainVae: kl must be one of maddison22, maddison21, concrete, but got "eq23"/);
+  assert.throws(() => trainVae(vae, { ...base, kl: 'eq23' as never }), /trainVae: kl must be one of analytic, relaxed-log-mass, concrete-monte-carlo, but got "eq23"/);
   assert.throws(() => trainVae(vae, { ...base, temperature: 0 }), /trainVae: temperature must be a finite number > 0, but got 0/);
-  assert.throws(() => trainVae(vae, { ...base, kl: 'concrete', priorTemperature: -1 }), /trainVae: priorTemperature must be a finite number > 0, but got -1/);
+  assert.throws(() => trainVae(vae, { ...base, kl: 'concrete-monte-carlo', priorTemperature: -1 }), /trainVae: priorTemperature must be a finite number > 0, but got -1/);
   assert.throws(() => trainVae(vae, { ...base, estimator: 'reinforce', numSamples: 1 }), /trainVae: numSamples must be at least 2 for REINFORCE with the 'leave-one-out' baseline, but got 1/);
   assert.throws(() => trainVae(vae, { ...base, epochs: 1.5 }), /trainVae: epochs must be a whole number ≥ 1, but got 1.5/);
   assert.throws(() => trainVae(vae, { ...base, batchSize: 5000 }), /trainVae: batchSize must be at most the 1000 training digits, but got 5000/);
@@ -193,7 +196,7 @@ test('bad configurations are refused with the function, argument and value named
   assert.throws(() => evaluateVae(vae, test_, { numSamples: 0, seed: 0 }), /evaluateVae: numSamples must be a whole number ≥ 1, but got 0/);
   assert.throws(() => evaluateVae(vae, test_, { seed: 0, count: 301 }), /evaluateVae: count must be at most the 300 digits given, but got 301/);
   assert.throws(() => tf.tidy(() => vae.encode(tf.zeros([2, 10]) as tf.Tensor2D)), /CategoricalVae.encode: x must be a tensor of shape \[b, 784\], but got a tensor of shape \[2, 10\]/);
-  assert.throws(() => tf.tidy(() => vaeKlTerm(tf.zeros([1, 2, 3]), null, { kl: 'concrete', temperature: 1 })), /vaeKlTerm: y must be relaxed samples/);
+  assert.throws(() => tf.tidy(() => vaeKlTerm(tf.zeros([1, 2, 3]), null, { kl: 'concrete-monte-carlo', temperature: 1 })), /vaeKlTerm: y must be relaxed samples/);
   assert.throws(() => imageRows([0, 1], ['a']), /imageRows: images must be 1 pictures of 28·28 values \(784 in all\), but got "2 values"/);
   vae.dispose();
 });

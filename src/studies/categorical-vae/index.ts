@@ -1,4 +1,4 @@
-/** The categorical VAE on MNIST digits (Jang et al. 2017, Maddison et al. 2017; seed 001). */
+/** The categorical VAE on MNIST digits (Jang et al. 2017, Maddison et al. 2017). */
 export { Mlp } from './mlp';
 export { CategoricalVae, CategoricalVaeConfig, VAE_CONFIGS } from './categorical-vae';
 export { vaeObjective, vaeKlTerm, VaeObjectiveOptions, VAE_ESTIMATORS, VaeEstimator, VAE_KL_TERMS, VaeKlTerm } from './objective';

@@ -1,7 +1,7 @@
 /**
  * The training objective of the categorical VAE for one batch: the negative ELBO
  * −E_q[log p(x|z)] + KL(q(z|x) ‖ p(z)), with a chosen gradient estimator for the
- * reconstruction term and a chosen treatment of the KL term (seed 001).
+ * reconstruction term and a chosen treatment of the KL term.
  *
  * The relaxed variants draw Gumbel noise G [S, b, N, K] for the relaxed sample
  * y = softmax((log π + G)/τ), whose rounding ẑ = onehot(argmax y) is an exact sample of
@@ -14,21 +14,25 @@
  * - 'reinforce':         log p(x | ẑ); the decoder gets its ordinary gradient, the
  *                        encoder the score-function estimate with a baseline.
  *
- * KL term, by `kl` (the equation numbers of [1]; uniform prior p = 1/K):
- * - 'maddison22': Σ_n Σ_k π_nk (log π_nk + log K), analytic (`categoricalKL`);
- * - 'maddison21': Σ_n Σ_k y_nk (log π_nk + log K), the categorical log-mass at relaxed y;
- * - 'concrete':   Σ_n [log q_τ(y_n) − log p_λ(y_n)], Concrete densities of q (temperature
- *                 τ) and of the prior (uniform logits, temperature λ = `priorTemperature`).
+ * KL term, by `kl`, one of the KL variants of `estimateKL` (uniform prior p = 1/K):
+ * - 'analytic':             Σ_n Σ_k π_nk (log π_nk + log K), eq. 22 of [1] (`categoricalKL`);
+ * - 'relaxed-log-mass':     Σ_n Σ_k y_nk (log π_nk + log K), the categorical log-mass at
+ *                           relaxed y, eq. 21 of [1] (`relaxedLogMassKL`);
+ * - 'concrete-monte-carlo': Σ_n [log q_τ(y_n) − log p_λ(y_n)], Concrete densities of q
+ *                           (temperature τ) and of the prior (uniform logits, temperature
+ *                           λ = `priorTemperature`) (`concreteMonteCarloKL`).
  *
  * References: [1] Maddison, Mnih & Teh 2017, "The Concrete distribution";
  * [2] Jang, Gu & Poole 2017, "Categorical reparameterization with Gumbel-Softmax".
  */
 import * as tf from '@tensorflow/tfjs';
-import { RelaxedOneHotCategorical } from '../../distributions';
 import { discreteSample } from '../../distributions/exact-draws';
-import { keepInside } from '../../distributions/noise';
+import { RelaxedOneHotCategorical } from '../../distributions';
 import { centredLosses, MovingAverageBaseline } from '../../estimators/baselines';
-import { categoricalKL } from '../../estimators/entropy';
+import { EntropyVariant } from '../../estimators/entropy';
+import { analyticLogRatio } from '../../estimators/entropy/analytic';
+import { concreteLogRatio } from '../../estimators/entropy/concrete-monte-carlo';
+import { categoricalLogRatio } from '../../estimators/entropy/problem';
 import { stopGradient, straightThrough } from '../../estimators/straight-through';
 import { Random } from '../../random';
 import { checkPositive, checkPositiveInteger, fail } from '../../validate';
@@ -38,17 +42,17 @@ import { CategoricalVae } from './categorical-vae';
 export const VAE_ESTIMATORS = ['st-gumbel-softmax', 'gumbel-softmax', 'reinforce'] as const;
 export type VaeEstimator = (typeof VAE_ESTIMATORS)[number];
 
-/** The KL treatments of seed 001. */
-export const VAE_KL_TERMS = ['maddison22', 'maddison21', 'concrete'] as const;
-export type VaeKlTerm = (typeof VAE_KL_TERMS)[number];
+/** The KL variants the VAE trains with: every one of `estimateKL` that is read at the relaxed samples it shares, or exact. */
+export type VaeKlTerm = Exclude<EntropyVariant, 'discrete-monte-carlo'>;
+export const VAE_KL_TERMS: readonly VaeKlTerm[] = Object.freeze(['analytic', 'relaxed-log-mass', 'concrete-monte-carlo'] as VaeKlTerm[]);
 
 /** Options of `vaeObjective`. */
 export interface VaeObjectiveOptions {
   estimator: VaeEstimator;
   kl: VaeKlTerm;
-  /** τ of the relaxed samples (finite, > 0); unused only by REINFORCE with 'maddison22'. */
+  /** τ of the relaxed samples (finite, > 0); unused only by REINFORCE with 'analytic'. */
   temperature: number;
-  /** λ of the relaxed prior, for kl 'concrete'; default τ. */
+  /** λ of the relaxed prior, for kl 'concrete-monte-carlo'; default τ. */
   priorTemperature?: number;
   /** S, samples per datum; REINFORCE's leave-one-out baseline needs S ≥ 2. */
   numSamples: number;
@@ -79,15 +83,15 @@ export function checkObjectiveOptions(fn: string, o: VaeObjectiveOptions): Requi
 
 /**
  * The surrogate loss of one batch: its value is the training objective (a negative
- * ELBO estimate in nats per datum, relaxed for 'gumbel-softmax', 'maddison21' and
- * 'concrete'), and its gradient is the chosen estimator's. Call it inside
+ * ELBO estimate in nats per datum, relaxed for 'gumbel-softmax', 'relaxed-log-mass' and
+ * 'concrete-monte-carlo'), and its gradient is the chosen estimator's. Call it inside
  * `optimizer.minimize` or `tf.variableGrads`.
  *
  * Shapes: x [b, D] binary → a scalar.
  *
  * @example
  * const rng = new Random(0);
- * optimizer.minimize(() => vaeObjective(vae, x, { estimator: 'st-gumbel-softmax', kl: 'maddison22',
+ * optimizer.minimize(() => vaeObjective(vae, x, { estimator: 'st-gumbel-softmax', kl: 'analytic',
  *   temperature: 1, numSamples: 1, rng }), true, vae.variables());
  */
 export function vaeObjective(model: CategoricalVae, x: tf.Tensor2D, options: VaeObjectiveOptions): tf.Scalar {
@@ -96,10 +100,11 @@ export function vaeObjective(model: CategoricalVae, x: tf.Tensor2D, options: Vae
   return tf.tidy(() => {
     const logits = model.encode(x);
     const logPi = tf.logSoftmax(logits); // [b, N, K]
-    const needsRelaxed = o.estimator !== 'reinforce' || o.kl !== 'maddison22';
-    // Relaxed samples y [S, b, N, K], as RelaxedOneHotCategorical draws them; keepInside: at
-    // low τ a coordinate can underflow to 0, whose log (in 'concrete') is −∞.
-    const y = needsRelaxed ? keepInside(tf.softmax(tf.div(tf.add(logPi, o.rng.gumbel([S, b, N, K])), o.temperature))) : null;
+    const needsRelaxed = o.estimator !== 'reinforce' || o.kl !== 'analytic';
+    // Relaxed samples y [S, b, N, K], kept at or above 2^−126 by the sampler: at low τ a
+    // coordinate can underflow to 0, whose log (in 'concrete-monte-carlo') is −∞. The
+    // options were checked above, so the distribution skips its value checks.
+    const y = needsRelaxed ? new RelaxedOneHotCategorical({ logits: logPi, temperature: o.temperature, validateArgs: false }).sample(S, o.rng) : null;
     // REINFORCE needs exact draws only: one uniform per latent, not K Gumbels.
     const z = o.estimator === 'gumbel-softmax' ? y! : o.estimator === 'st-gumbel-softmax' ? straightThrough(y!) : discreteSample('categorical', logits, S, o.rng);
     // log p(x | z_s) for every sample: [S, b].
@@ -123,24 +128,26 @@ export function vaeObjective(model: CategoricalVae, x: tf.Tensor2D, options: Vae
 }
 
 /**
- * The KL term per datum, summed over the N latents: logits [b, N, K] → [b] for
- * 'maddison22'; with relaxed samples y [S, b, N, K] → [S, b] for 'maddison21' and
- * 'concrete'. It evaluates the KL at the very samples the reconstruction term uses,
- * which is why it does not call `maddison21KL` / `concreteMonteCarloKL` (they draw
- * their own); a test checks it against them at the same noise.
+ * The KL term per datum, summed over the N latents, from the uniform prior: logits
+ * [b, N, K] → [b] for 'analytic'; with relaxed samples y [S, b, N, K] → [S, b] for
+ * 'relaxed-log-mass' and 'concrete-monte-carlo'. It reads the KL at the very samples
+ * the reconstruction term uses, which is why it does not call `relaxedLogMassKL` /
+ * `concreteMonteCarloKL` (they draw their own); it shares their formulas, and a test
+ * checks it against them at the same noise.
+ *
+ * @example
+ * const kl = vaeKlTerm(vae.encode(x), null, { kl: 'analytic', temperature: 1 });  // [b]
  */
 export function vaeKlTerm(
   logits: tf.Tensor, y: tf.Tensor | null, o: { kl: VaeKlTerm; temperature: number; priorTemperature?: number },
 ): tf.Tensor {
   const K = logits.shape[logits.rank - 1];
-  if (o.kl === 'maddison22') return tf.tidy(() => tf.sum(categoricalKL(logits), -1));
-  if (!(y instanceof tf.Tensor)) fail('vaeKlTerm', 'y', `relaxed samples [S, ...logits shape] for kl '${o.kl}'`, y);
+  if (o.kl !== 'analytic' && !(y instanceof tf.Tensor)) fail('vaeKlTerm', 'y', `relaxed samples [S, ...logits shape] for kl '${o.kl}'`, y);
   return tf.tidy(() => {
+    const logPrior = tf.fill([K], -Math.log(K)); // the uniform prior
+    if (o.kl === 'analytic') return tf.sum(analyticLogRatio(logits, logPrior), -1);
     const logPi = tf.logSoftmax(logits);
-    // Eq. 21: Σ_k y_k (log π_k − log(1/K)), the categorical log-ratio read at a relaxed point.
-    if (o.kl === 'maddison21') return tf.sum(tf.mul(y, tf.add(logPi, Math.log(K))), [-2, -1]);
-    const q = new RelaxedOneHotCategorical({ logits, temperature: o.temperature });
-    const prior = new RelaxedOneHotCategorical({ logits: tf.zeros([K]), temperature: o.priorTemperature ?? o.temperature });
-    return tf.sum(tf.sub(q.logProb(y), prior.logProb(y)), -1);
+    if (o.kl === 'relaxed-log-mass') return tf.sum(tf.mul(y!, categoricalLogRatio(logPi, logPrior)), [-2, -1]);
+    return tf.sum(concreteLogRatio(logPi, logPrior, y!, o.temperature, o.priorTemperature ?? o.temperature), -1);
   });
 }

@@ -28,7 +28,7 @@ export interface TrainVaeOptions {
   learningRate?: number;
   /** τ, constant or per step; default Jang et al.'s τ = max(0.5, exp(−1e-4·t)). */
   temperature?: number | TemperatureSchedule;
-  /** λ of the Concrete prior (kl 'concrete'); default: τ at each step. */
+  /** λ of the Concrete prior (kl 'concrete-monte-carlo'); default: τ at each step. */
   priorTemperature?: number;
   /** Samples per digit; default 4 for REINFORCE (its leave-one-out baseline needs ≥ 2), else 1. */
   numSamples?: number;
@@ -67,7 +67,7 @@ export interface VaeHistory {
  *
  * @example
  * const vae = new CategoricalVae({ ...VAE_CONFIGS.small, seed: 0 });
- * const history = trainVae(vae, { train, test, estimator: 'st-gumbel-softmax', kl: 'maddison22', epochs: 5, seed: 1 });
+ * const history = trainVae(vae, { train, test, estimator: 'st-gumbel-softmax', kl: 'analytic', epochs: 5, seed: 1 });
  */
 export function trainVae(model: CategoricalVae, options: TrainVaeOptions): VaeHistory {
   const fn = 'trainVae';
@@ -147,7 +147,7 @@ export function trainVae(model: CategoricalVae, options: TrainVaeOptions): VaeHi
  * The history as chart rows {estimator, kl, label, step, epoch, loss, temperature, seconds}.
  *
  * @example
- * lineChart({ data: vaeHistoryRows(history, { label: 'ST-GS + eq. 22' }), x: 'epoch', y: 'loss', color: 'label' })
+ * lineChart({ data: vaeHistoryRows(history, { label: 'ST-GS + analytic KL' }), x: 'epoch', y: 'loss', color: 'label' })
  */
 export function vaeHistoryRows(history: VaeHistory, extra: Record<string, string | number> = {}): Record<string, string | number>[] {
   return history.step.map((step, i) => ({
