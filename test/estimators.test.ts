@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { availableBackends, initBackend } from '../src/backend';
 import { Random } from '../src/random';
 import {
-  Baseline, centredLosses, ESTIMATOR_NAMES, EstimatorName, estimateGradient, exact, exactObjective,
+  Baseline, centredLosses, ESTIMATOR_FAMILIES, ESTIMATOR_NAMES, EstimatorName, estimateGradient, exact, exactObjective,
   enumerateOutcomes, GradientProblem, MovingAverageBaseline, repeatEstimates, EstimatorOptions, RelaxedOptions,
 } from '../src';
 import {
@@ -187,7 +187,7 @@ test('Gumbel-Softmax (relaxed) at τ = 0.1 is close to the exact gradient of the
 test('every estimator works on Bernoulli variables and returns the logits shape', () => {
   for (const name of ESTIMATOR_NAMES) {
     const problem = { logits: tf.tensor2d([[0.3, -1], [2, 0]]), family: 'bernoulli' as const, loss: squaredErrorLoss([0.9]) };
-    const { grad, loss } = estimateGradient(name, problem, { numSamples: 64, seed: 1, temperature: 0.5 });
+    const { grad, loss } = estimateGradient(name, problem, { numSamples: 64, seed: 1, temperature: name === 'reinmax' ? 1 : 0.5 });
     assert.deepEqual(grad.shape, [2, 2], name);
     assert.ok(Number.isFinite(loss) && loss > 0, name);
     grad.dispose();
@@ -198,7 +198,7 @@ test('every estimator works on Bernoulli variables and returns the logits shape'
 
 test('the same seed gives the same estimate; another seed a different one', () => {
   const problem = squaredErrorProblem();
-  for (const name of ESTIMATOR_NAMES) {
+  for (const name of ESTIMATOR_NAMES.filter((e) => ESTIMATOR_FAMILIES[e].includes('categorical'))) {
     const run = (seed: number) => {
       const { grad, loss } = estimateGradient(name, problem, { numSamples: 50, seed, temperature: 1, baseline: 'none' });
       const values = Array.from(grad.dataSync());
@@ -214,7 +214,7 @@ test('the same seed gives the same estimate; another seed a different one', () =
 
 test('every estimator leaves exactly one new tensor, its gradient', () => {
   const problem = squaredErrorProblem();
-  for (const name of ESTIMATOR_NAMES) {
+  for (const name of ESTIMATOR_NAMES.filter((e) => ESTIMATOR_FAMILIES[e].includes('categorical'))) {
     const before = tf.memory().numTensors;
     const { grad } = estimateGradient(name, problem, { numSamples: 20, seed: 0, temperature: 1, baseline: 'leave-one-out' });
     assert.equal(tf.memory().numTensors, before + 1, name);
@@ -227,8 +227,8 @@ test('every estimator leaves exactly one new tensor, its gradient', () => {
 test('bad input is refused with a message naming the function, the argument and the value', () => {
   const problem = squaredErrorProblem();
   const ok = { numSamples: 10, seed: 0, temperature: 1 };
-  assert.throws(() => estimateGradient('rebar' as EstimatorName, problem, ok),
-    /estimateGradient: name must be one of exact, reinforce, gumbel-softmax, st-gumbel-softmax, but got "rebar"/);
+  assert.throws(() => estimateGradient('no-such-estimator' as EstimatorName, problem, ok),
+    /estimateGradient: name must be one of exact, reinforce, gumbel-softmax, st-gumbel-softmax, .*but got "no-such-estimator"/);
   assert.throws(() => estimateGradient('reinforce', problem, { ...ok, numSamples: 0 }), /estimateGradient\('reinforce'\): numSamples must be a whole number ≥ 1, but got 0/);
   assert.throws(() => estimateGradient('gumbel-softmax', problem, { ...ok, numSamples: 2.5 }), /numSamples must be a whole number ≥ 1, but got 2.5/);
   assert.throws(() => estimateGradient('gumbel-softmax', problem, { numSamples: 10, seed: 0 } as RelaxedOptions), /gumbel-softmax'\): temperature must be given .*but got undefined/);
@@ -246,7 +246,7 @@ test('bad input is refused with a message naming the function, the argument and 
   assert.throws(() => exact({ ...problem, loss: (y) => tf.sum(y) }), /problem.loss\(y\) must be a tensor of shape \[3\] \(one value per sample\)/);
   assert.throws(() => exact({ logits: tf.zeros([9, 4]), family: 'categorical', loss: squaredErrorLoss([0, 0, 0, 1]) }),
     /exact: the event space of categorical logits of shape \[9, 4\] must be at most 65536 outcomes .*but got 262144/);
-  for (const name of ESTIMATOR_NAMES) {
+  for (const name of ESTIMATOR_NAMES.filter((e) => ESTIMATOR_FAMILIES[e].includes('categorical'))) {
     assert.throws(() => estimateGradient(name, { ...problem, logits: tf.tensor1d([1, NaN, 0]) }, ok),
       new RegExp(`${name}'\\): problem.logits must be finite everywhere, but got a tensor of shape \\[3\\]`));
   }

@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
-import { ESTIMATOR_NAMES, EstimatorName, MovingAverageBaseline } from '../src';
+import { ESTIMATOR_FAMILIES, ESTIMATOR_NAMES, EstimatorName, MovingAverageBaseline } from '../src';
 import { constantTemperature, exponentialAnnealing, historyRows, optimize, OptimizeOptions, TrainingRecord } from '../src';
 import { SQUARED_ERROR_CATEGORICAL_TARGET, squaredErrorExactLoss, squaredErrorLoss } from '../src/studies/squared-error/problem';
 
@@ -90,7 +90,7 @@ test('the same seed gives the same history', () => {
 });
 
 test('1000 optimisation steps of each estimator leave tf.memory().numTensors unchanged', () => {
-  for (const estimator of ESTIMATOR_NAMES) {
+  for (const estimator of ESTIMATOR_NAMES.filter((e) => ESTIMATOR_FAMILIES[e].includes('categorical'))) {
     const logits = tf.variable(tf.tensor1d([1, 1, 1]));
     const before = tf.memory().numTensors;
     optimize({
@@ -109,7 +109,7 @@ test('optimize refuses bad options', () => {
     problem: { family: 'categorical' as const, loss: squaredErrorLoss(TARGET) },
     steps: 10, learningRate: 0.1, numSamples: 10, seed: 0,
   };
-  assert.throws(() => optimize({ ...base, estimator: 'relax' as EstimatorName }), /optimize: estimator must be one of exact, reinforce, gumbel-softmax, st-gumbel-softmax, but got "relax"/);
+  assert.throws(() => optimize({ ...base, estimator: 'no-such-estimator' as EstimatorName }), /optimize: estimator must be one of exact, reinforce, gumbel-softmax, st-gumbel-softmax, .*but got "no-such-estimator"/);
   assert.throws(() => optimize({ ...base, estimator: 'gumbel-softmax' }), /optimize: temperature must be given for 'gumbel-softmax'/);
   assert.throws(() => optimize({ ...base, logits: tf.tensor1d([1, 1, 1]) as tf.Variable }), /optimize: logits must be a tf.Variable/);
   assert.throws(() => optimize({ ...base, steps: 0 }), /optimize: steps must be a whole number ≥ 1, but got 0/);

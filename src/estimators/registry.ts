@@ -6,13 +6,21 @@
  * The options are typed per estimator (`EstimatorOptions[name]`).
  */
 import { fail } from '../validate';
+import { armBody } from './arm';
+import { disarmBody } from './disarm';
 import { EstimatorBody } from './estimator';
 import { exactBody, ExactOptions } from './exact';
+import { gumbelRaoBody, GumbelRaoOptions } from './gumbel-rao';
 import { gumbelSoftmaxBody, stGumbelSoftmaxBody } from './gumbel-softmax';
-import { RelaxedOptions } from './options';
-import { CheckedProblem, GradientProblem, withCheckedProblem } from './problem';
+import { RelaxedOptions, SamplingOptions } from './options';
+import { CheckedProblem, Family, FAMILIES, GradientProblem, withCheckedProblem } from './problem';
+import { rebarBody, RebarOptions } from './rebar';
 import { reinforceBody, ReinforceOptions } from './reinforce';
+import { reinmaxBody } from './reinmax';
+import { relaxBody, RelaxOptions } from './relax';
 import { GradientEstimate } from './result';
+import { straightThroughBody } from './straight-through-estimator';
+import { sumAndSampleBody, SumAndSampleOptions } from './sum-and-sample';
 
 /** The options each estimator takes, by name. */
 export interface EstimatorOptions {
@@ -20,6 +28,14 @@ export interface EstimatorOptions {
   reinforce: ReinforceOptions;
   'gumbel-softmax': RelaxedOptions;
   'st-gumbel-softmax': RelaxedOptions;
+  'straight-through': RelaxedOptions;
+  reinmax: RelaxedOptions;
+  'gumbel-rao': GumbelRaoOptions;
+  arm: SamplingOptions;
+  disarm: SamplingOptions;
+  rebar: RebarOptions;
+  relax: RelaxOptions;
+  'sum-and-sample': SumAndSampleOptions;
 }
 
 /** The names `estimateGradient` and `optimize` accept. */
@@ -30,13 +46,42 @@ const BODIES: { [N in EstimatorName]: EstimatorBody<EstimatorOptions[N]> } = {
   reinforce: reinforceBody,
   'gumbel-softmax': gumbelSoftmaxBody,
   'st-gumbel-softmax': stGumbelSoftmaxBody,
+  'straight-through': straightThroughBody,
+  reinmax: reinmaxBody,
+  'gumbel-rao': gumbelRaoBody,
+  arm: armBody,
+  disarm: disarmBody,
+  rebar: rebarBody,
+  relax: relaxBody,
+  'sum-and-sample': sumAndSampleBody,
 };
 
 /** Every estimator name, in the order the notebooks list them. */
 export const ESTIMATOR_NAMES: readonly EstimatorName[] = Object.freeze(Object.keys(BODIES) as EstimatorName[]);
 
 /** The estimators that need a `temperature`. */
-export const RELAXED_ESTIMATORS: readonly EstimatorName[] = Object.freeze(['gumbel-softmax', 'st-gumbel-softmax'] as EstimatorName[]);
+export const RELAXED_ESTIMATORS: readonly EstimatorName[] = Object.freeze(
+  ['gumbel-softmax', 'st-gumbel-softmax', 'straight-through', 'reinmax', 'gumbel-rao'] as EstimatorName[],
+);
+
+/**
+ * The families each estimator accepts; the others are refused with a named error.
+ * ARM and DisARM are defined for binary variables only.
+ */
+export const ESTIMATOR_FAMILIES: { readonly [N in EstimatorName]: readonly Family[] } = Object.freeze({
+  exact: FAMILIES,
+  reinforce: FAMILIES,
+  'gumbel-softmax': FAMILIES,
+  'st-gumbel-softmax': FAMILIES,
+  'straight-through': FAMILIES,
+  reinmax: FAMILIES,
+  'gumbel-rao': FAMILIES,
+  arm: ['bernoulli'],
+  disarm: ['bernoulli'],
+  rebar: FAMILIES,
+  relax: FAMILIES,
+  'sum-and-sample': FAMILIES,
+});
 
 /** Checks an estimator name; `fn` is the function the user called, `arg` the argument that held it. */
 export function checkEstimatorName(fn: string, name: unknown, arg = 'name'): EstimatorName {
@@ -51,7 +96,7 @@ export function checkEstimatorName(fn: string, name: unknown, arg = 'name'): Est
  *
  * @example
  * const problem = { logits: [1, 1, 1], family: 'categorical' as const, loss: squaredErrorLoss([0.2, 0.7, 0.1]) };
- * for (const name of ESTIMATOR_NAMES) {
+ * for (const name of ESTIMATOR_NAMES.filter((e) => ESTIMATOR_FAMILIES[e].includes('categorical'))) {
  *   const { grad, lossEvaluations } = estimateGradient(name, problem, { numSamples: 1000, seed: 0, temperature: 5 });
  *   console.log(name, lossEvaluations, Array.from(grad.dataSync()));
  *   grad.dispose();

@@ -20,6 +20,20 @@ export interface GradientEstimate {
 }
 
 /**
+ * What an estimate of several named parameters' gradients returns (the Gaussian
+ * mixture, the Gaussian reparameterisation study): the fields of `GradientEstimate`,
+ * with one gradient per parameter, read back as arrays so that nothing is left to
+ * dispose. `grads[name]` is flattened in the parameter's row-major order.
+ */
+export interface ParameterGradientsEstimate<P extends string = string> {
+  grads: Record<P, Float32Array>;
+  /** The objective value the estimate was taken at (each method says which). */
+  loss: number;
+  /** How many times the loss was evaluated: the cost to compare methods by. */
+  lossEvaluations: number;
+}
+
+/**
  * Downloads the mean loss and, in the same transfer, checks that the loss values, the
  * logits and the estimate are finite: Σ (x − x) is 0 for finite entries and NaN as
  * soon as one is NaN or ±∞. One download per estimate, a few small ops.
