@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, availableBackends } from '../src/backend';
 import { Random } from '../src/random';
-import { Bernoulli, OneHotCategorical, RelaxedBernoulli, RelaxedOneHotCategorical } from '../src/distributions';
+import { Bernoulli, Distribution, OneHotCategorical, RelaxedBernoulli, RelaxedOneHotCategorical } from '../src/distributions';
+import { relaxedSample } from '../src/estimators/gumbel-softmax';
 
 // Statistical checks draw N samples with a fixed seed and allow K_SIGMA·σ/√N, with
 // σ = √(p(1−p)) for a frequency: with K_SIGMA = 4 a correct sampler fails one
@@ -68,7 +69,7 @@ test('OneHotCategorical: exact logProb, entropy, normalised logits and shapes', 
   assert.ok(Math.abs(lp[0] - Math.log(p[1])) < 1e-6 && Math.abs(lp[1] - Math.log(1 / 3)) < 1e-6);
   const h = values(() => d.entropy());
   assert.ok(Math.abs(h[0] + p.reduce((s, q) => s + q * Math.log(q), 0)) < 1e-6 && Math.abs(h[1] - Math.log(3)) < 1e-6);
-  assert.ok(Math.abs(values(() => tf.logSumExp(d.logits, -1))[0]) < 1e-6, 'logits read back normalised');
+  assert.ok(Math.abs(values(() => tf.logSumExp(d.logitsParameter(), -1))[0]) < 1e-6, 'logitsParameter() is normalised');
   assert.deepEqual(tf.tidy(() => d.sample(5, 0).shape), [5, 2, 3]);
   d.dispose();
 });
@@ -379,4 +380,135 @@ test('200 rounds of sample + logProb inside tf.tidy leave tf.memory().numTensors
   const failing = tf.memory().numTensors;
   assert.throws(() => new OneHotCategorical({ probs: [0.5, 0.6] }));
   assert.equal(tf.memory().numTensors, failing, 'a rejected parameter is freed');
+});
+
+// ---- 8. Parameters as given, shapes, and validateArgs ------------------------------------
+
+/** How many times f reads tensor values back from the backend (dataSync, data, arraySync, array). */
+function countDownloads(f: () => void): number {
+  const proto = tf.Tensor.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const names = ['dataSync', 'data', 'arraySync', 'array'];
+  const originals = names.map((name) => proto[name]);
+  let count = 0;
+  names.forEach((name, i) => { proto[name] = function (this: unknown, ...args: unknown[]) { count++; return originals[i].apply(this, args); }; });
+  try {
+    f();
+  } finally {
+    names.forEach((name, i) => { proto[name] = originals[i]; });
+  }
+  return count;
+}
+
+test('shapes and flags: batchShape, eventShape, reparameterized; samples [n, ...batch, ...event]', () => {
+  const expected = [
+    { batchShape: [2], eventShape: [3], reparameterized: false, logProb: [7, 2] },
+    { batchShape: [2], eventShape: [], reparameterized: false, logProb: [7, 2] },
+    { batchShape: [2], eventShape: [3], reparameterized: true, logProb: [7, 2] },
+    { batchShape: [2], eventShape: [], reparameterized: true, logProb: [7, 2] },
+  ];
+  makeAll().forEach((d: Distribution, i) => {
+    const e = expected[i];
+    assert.deepEqual([d.batchShape, d.eventShape, d.reparameterized, d.validateArgs], [e.batchShape, e.eventShape, e.reparameterized, true], d.name);
+    const shapes = tf.tidy(() => { const x = d.sample(7, 0); return [x.shape, d.logProb(x).shape]; });
+    assert.deepEqual(shapes, [[7, ...e.batchShape, ...e.eventShape], e.logProb], d.name);
+    d.dispose();
+  });
+});
+
+test('logits and probs are the parameters as given; reading them allocates nothing', () => {
+  const given = tf.tensor([[1, 2, 0], [0, -1, 3]]);
+  const d = new RelaxedOneHotCategorical({ logits: given, temperature: 0.5 });
+  assert.equal(d.logits, given, 'a float32 tensor is held as it is, not copied');
+  assert.equal(d.probs, undefined);
+  const start = tf.memory().numTensors;
+  for (let i = 0; i < 10; i++) assert.deepEqual(d.logits?.shape, [2, 3]);
+  assert.equal(tf.memory().numTensors, start, 'a property read is not a new tensor');
+  d.dispose();
+  assert.equal(given.isDisposed, false, "the caller's tensor stays the caller's");
+  given.dispose();
+  const fromNumbers = new Bernoulli({ probs: [0.25, 0.5] });
+  assert.equal(fromNumbers.logits, undefined);
+  assert.deepEqual(Array.from(fromNumbers.probs!.dataSync()), [0.25, 0.5]);
+  assert.equal(fromNumbers.probs!.dtype, 'float32');
+  fromNumbers.dispose();
+  assert.equal(fromNumbers.probs!.isDisposed, true, 'a tensor made from numbers belongs to the distribution');
+});
+
+test('logitsParameter() and probsParameter() are new tensors with exp(logits) = probs (1e-6)', () => {
+  for (const d of makeAll()) {
+    const start = tf.memory().numTensors;
+    const l = d.logitsParameter(), p = d.probsParameter();
+    assert.equal(tf.memory().numTensors, start + 2, `${d.name}: one new tensor per call`);
+    assert.deepEqual(l.shape, [...d.batchShape, ...d.eventShape]);
+    const binary = d.eventShape.length === 0;
+    // One-hot: p = exp(l) with l normalised. Binary: l is the log-odds, so p = σ(l).
+    const lv = Array.from(l.dataSync()), pv = Array.from(p.dataSync());
+    lv.forEach((v, i) => assert.ok(Math.abs((binary ? sigmoid64(v) : Math.exp(v)) - pv[i]) < 1e-6, `${d.name} [${i}]: ${v} vs ${pv[i]}`));
+    tf.dispose([l, p]);
+    d.dispose();
+  }
+});
+
+test('validateArgs: true reads values back once in the constructor; false reads nothing', () => {
+  const make = (validateArgs: boolean) => [
+    () => new OneHotCategorical({ logits: tf.tensor([1, 2, 0]), validateArgs }),
+    () => new Bernoulli({ probs: tf.tensor([0.3]), validateArgs }),
+    () => new RelaxedOneHotCategorical({ probs: tf.tensor([0.2, 0.8]), temperature: 1, validateArgs }),
+    () => new RelaxedBernoulli({ logits: tf.tensor([0.3]), temperature: 1, validateArgs }),
+  ];
+  for (const validateArgs of [true, false]) {
+    for (const build of make(validateArgs)) {
+      tf.tidy(() => {
+        let d: Distribution | undefined;
+        const downloads = countDownloads(() => { d = build(); });
+        assert.equal(downloads, validateArgs ? 1 : 0, `${d!.name}, validateArgs ${validateArgs}`);
+        assert.equal(d!.validateArgs, validateArgs);
+        // A relaxed sample is computed on the backend: no download either.
+        if (d!.reparameterized) assert.equal(countDownloads(() => d!.sample(5, 0)), 0, d!.name);
+      });
+    }
+  }
+});
+
+test('validateArgs: false accepts values it does not check, and still checks shapes and options', () => {
+  const start = tf.memory().numTensors;
+  const nan = new OneHotCategorical({ logits: [NaN, 1], validateArgs: false });
+  const offSimplex = new RelaxedOneHotCategorical({ probs: [0.5, 0.6], temperature: 1, validateArgs: false });
+  // logProb skips its support check too: 0.6 is no Bernoulli outcome, and unchecked it reads as 1.
+  const b = new Bernoulli({ logits: [0.3], validateArgs: false });
+  assert.deepEqual(values(() => b.logProb([0.6])).map(Number.isFinite), [true]);
+  throwsWith(() => b.logProb([0.6, 1]), /^Bernoulli\.logProb: x must be a tensor whose shape ends in \[1\]/);
+  throwsWith(() => new OneHotCategorical({ logits: 3, validateArgs: false }), /OneHotCategorical: logits must be a tensor of rank ≥ 1/);
+  throwsWith(() => new RelaxedBernoulli({ logits: [1], temperature: 0, validateArgs: false }), /^RelaxedBernoulli: temperature must be/);
+  throwsWith(() => new Bernoulli({ logits: [1], probs: [0.5], validateArgs: false }), /exactly one of logits and probs/);
+  throwsWith(() => new Bernoulli({ logits: [1], validateArgs: 'no' as unknown as boolean }), /^Bernoulli: validateArgs must be true or false, but got "no"$/);
+  [nan, offSimplex, b].forEach((d) => d.dispose());
+  assert.equal(tf.memory().numTensors, start, 'rejected arguments leave no tensors behind');
+});
+
+test('relaxed samples are softmax((logits + G)/τ) kept at or above 2^−126, with G from the same Random', () => {
+  const logits = [[2, -1, 0], [0, 300, -300]];
+  for (const tau of [0.5, 5]) {
+    const want = values(() => tf.clipByValue(tf.softmax(tf.div(tf.add(tf.tensor(logits), new Random(3).gumbel([50, 2, 3])), tau)), 2 ** -126, 1));
+    const d = new RelaxedOneHotCategorical({ logits, temperature: tau });
+    assert.deepEqual(values(() => d.sample(50, 3)), want, `τ ${tau}`);
+    d.dispose();
+    // The estimators draw through the classes: the same numbers, bit for bit.
+    const viaEstimator = values(() => relaxedSample('categorical', tf.tensor(logits), 50, tau, new Random(3)));
+    assert.deepEqual(viaEstimator, want, `relaxedSample, τ ${tau}`);
+    const bits = [[0.3, -40]], b = new RelaxedBernoulli({ logits: bits, temperature: tau });
+    assert.deepEqual(values(() => relaxedSample('bernoulli', tf.tensor(bits), 50, tau, new Random(4))), values(() => b.sample(50, 4)));
+    b.dispose();
+  }
+});
+
+test('the clamp passes no gradient where it acts: a Concrete log-density of a clamped sample has a finite gradient', () => {
+  // At τ = 5 the logit −1000 puts a coordinate far below 2^−126. Its log-density term
+  // −(τ + 1) log y has the derivative −6 · 2^126, which overflows float32 to −∞; a clamp
+  // whose gradient multiplied by 0 instead of selecting would turn that into NaN.
+  const g = values(() => tf.grad((l: tf.Tensor) => {
+    const d = new RelaxedOneHotCategorical({ logits: l, temperature: 5 });
+    return tf.sum(d.logProb(d.sample(20, 1)));
+  })(tf.tensor([0, -1000, 0])));
+  assert.ok(g.every(Number.isFinite), `${g}`);
 });

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { Random } from '../src/random';
-import { FactorizedDiscreteFlowsMixture, MDNF_EPSILON } from '../src/distributions/factorized-discrete-flows-mixture';
+import { Distribution, FactorizedDiscreteFlowsMixture, MDNF_EPSILON } from '../src/distributions';
 import { pathwiseGradient } from '../src/estimators/pathwise';
 
 before(async () => { await initBackend(); });
 
-// Seed 000's problem: E_q Σ_k (y_k − t_k)² for one categorical variable with K = 3.
+// The squared-error toy: E_q Σ_k (y_k − t_k)² for one categorical variable with K = 3.
 const TARGET = [0.2, 0.7, 0.1];
 const squaredError = (target: tf.Tensor) => (y: tf.Tensor) => tf.sum(tf.square(tf.sub(y, target)), [1, 2]);
 const mod = (a: number, K: number) => ((a % K) + K) % K;
@@ -26,15 +26,15 @@ test('N = 1: exp(logProb) over all K outcomes sums to 1 within K·ε (plus 1e-6 
     // The exact total is 1 + K·ε: each outcome gets its share of components plus ε.
     assert.ok(Math.abs(total - 1) <= K * MDNF_EPSILON + 1e-6, `K=${K}: total ${total}`);
     assert.ok(logp.every(Number.isFinite), 'an uncovered outcome must get log ε, not −∞');
-    const probs = (read(q.probs()) as number[][])[0];
+    const probs = (read(q.probsParameter()) as number[][])[0];
     probs.forEach((p, k) => assert.ok(Math.abs(logp[k] - Math.log(p + MDNF_EPSILON)) < 1e-5));
     x.dispose(); q.dispose();
   }
 });
 
-test('probs() matches sample frequencies within 5σ/√n; exactly when B divides n', () => {
+test('probsParameter() matches sample frequencies within 5σ/√n; exactly when B divides n', () => {
   const q = new FactorizedDiscreteFlowsMixture({ N: 3, K: 4, B: 7, temperature: 1, seed: 5 });
-  const probs = read(q.probs()) as number[][];
+  const probs = read(q.probsParameter()) as number[][];
   const n = 997; // not a multiple of B; round-robin error is below B/n, far inside 5σ/√n
   const freq = read(tf.tidy(() => tf.mean(q.sample(n, 11), 0))) as number[][];
   for (let v = 0; v < 3; v++) for (let k = 0; k < 4; k++) {
@@ -43,7 +43,7 @@ test('probs() matches sample frequencies within 5σ/√n; exactly when B divides
   }
   q.dispose();
   const q10 = new FactorizedDiscreteFlowsMixture({ N: 2, K: 3, B: 10, temperature: 5, seed: 8 });
-  const p10 = read(q10.probs()) as number[][];
+  const p10 = read(q10.probsParameter()) as number[][];
   for (const m of [10, 100, 1000]) {
     const counts = read(tf.tidy(() => tf.sum(q10.sample(m, m), 0))) as number[][];
     counts.forEach((row, v) => row.forEach((c, k) => assert.equal(c, Math.round(p10[v][k] * 10) * (m / 10))));
@@ -70,21 +70,22 @@ test('samples equal e_{(c − s) mod K} (hand-computed), cycling through the com
   q.dispose();
 });
 
-test("seed 000's problem: with B | n the loss is seed-independent and exact", () => {
+test('the squared-error toy: with B | n the loss is seed-independent and exact', () => {
   const target = tf.tensor(TARGET);
   const q = new FactorizedDiscreteFlowsMixture({ N: 1, K: 3, B: 10, temperature: 5 });
-  const probs = (read(q.probs()) as number[][])[0];
+  const probs = (read(q.probsParameter()) as number[][])[0];
   // E Σ_k (y_k − t_k)² = Σ_j q_j ‖e_j − t‖².
   const exact = probs.reduce((s, p, j) => s + p * TARGET.reduce((a, t, k) => a + ((k === j ? 1 : 0) - t) ** 2, 0), 0);
   for (const seed of [0, 1, 2, 3, 12345]) {
-    const { grad, loss } = pathwiseGradient(q.logits, squaredError(target), () => q.sample(100, seed));
+    const { grad, loss, lossEvaluations } = pathwiseGradient({ variable: q.logits, sample: (n, s) => q.sample(n, s), loss: squaredError(target) }, { numSamples: 100, seed });
+    assert.equal(lossEvaluations, 100);
     assert.ok(Math.abs(loss - exact) < 1e-6, `seed ${seed}: ${loss} vs ${exact}`);
     grad.dispose();
   }
   target.dispose(); q.dispose();
 });
 
-/** ST gradient of seed 000's mean loss, by hand: (1/τ) p ⊙ (d − ⟨d, p⟩), d_j = g_{(c−j) mod K}. */
+/** ST gradient of the squared-error toy's mean loss, by hand: (1/τ) p ⊙ (d − ⟨d, p⟩), d_j = g_{(c−j) mod K}. */
 function explicitGradient(logits: number[][], components: number[], tau: number): number[][] {
   const B = logits.length, K = logits[0].length;
   return logits.map((z, b) => {
@@ -104,7 +105,7 @@ test('the straight-through gradient is the softmax(logits/τ) Jacobian, also aft
   const q = new FactorizedDiscreteFlowsMixture({ N: 1, K: 3, B: 10, temperature: 5, seed: 7 });
   for (const tau of [5, 0.5]) {
     q.temperature = tau;
-    const { grad } = pathwiseGradient(q.logits, squaredError(target), () => q.sample(100, 3));
+    const { grad } = pathwiseGradient({ variable: q.logits, sample: (n, s) => q.sample(n, s), loss: squaredError(target) }, { numSamples: 100, seed: 3 });
     const got = (read(grad) as number[][][])[0];
     const want = explicitGradient((q.logits.arraySync() as number[][][])[0], q.components[0], tau);
     assert.ok(got.flat().every(Number.isFinite) && got.flat().some((v) => v !== 0));
@@ -123,7 +124,7 @@ test('for a linear loss the ST gradient equals autodiff of the softmax surrogate
   const soft = (z: tf.Tensor) => tf.sum(tf.mul(tf.expandDims(tf.softmax(tf.div(z, tau)), -1), circ), 2);
   // B samples, one per component: the mean of ⟨w, y⟩ is (1/B) Σ_b ⟨w, μ_b⟩.
   const wantGrad = tf.grad((z: tf.Tensor) => tf.div(tf.sum(tf.mul(soft(z), tf.transpose(w, [1, 0, 2]))), B))(q.logits);
-  const { grad } = pathwiseGradient(q.logits, (y) => tf.sum(tf.mul(y, w), [1, 2]), () => q.sample(B, 0));
+  const { grad } = pathwiseGradient({ variable: q.logits, sample: (n, s) => q.sample(n, s), loss: (y) => tf.sum(tf.mul(y, w), [1, 2]) }, { numSamples: B, seed: 0 });
   const got = read(grad) as number[][][], want = read(wantGrad) as number[][][];
   got.flat(2).forEach((v, i) => assert.ok(Math.abs(v - want.flat(2)[i]) < 1e-6));
   assert.ok(got.flat(2).some((v) => Math.abs(v) > 1e-3));
@@ -149,10 +150,10 @@ test('the same seed gives the same numbers', () => {
 
 test('K = 1 and B = 1 are valid edge cases', () => {
   const one = new FactorizedDiscreteFlowsMixture({ N: 2, K: 1, B: 3, temperature: 1 });
-  assert.deepEqual(read(one.probs()), [[1], [1]]);
+  assert.deepEqual(read(one.probsParameter()), [[1], [1]]);
   one.dispose();
   const single = new FactorizedDiscreteFlowsMixture({ N: 1, K: 4, B: 1, temperature: 1, logits: [[[0, 0, 1, 0]]], components: [[1]] });
-  assert.deepEqual(read(single.probs()), [[0, 0, 0, 1]]);
+  assert.deepEqual(read(single.probsParameter()), [[0, 0, 0, 1]]);
   single.dispose();
 });
 
@@ -174,18 +175,29 @@ test('every bad input raises an error naming function, argument and value', () =
     [() => new F({ ...base, components: [[0, 3]] }), /FactorizedDiscreteFlowsMixture: components\[0\]\[1\] must be a whole number in \[0, 3\), but got 3/],
     [() => new F({ ...base, components: [[-1, 0]] }), /components\[0\]\[0\] must be a whole number in \[0, 3\), but got -1/],
     [() => new F({ ...base, components: [[0, 1.5]] }), /components\[0\]\[1\] must be a whole number in \[0, 3\), but got 1\.5/],
-    [() => new F({ ...base, seed: -2 }), /FactorizedDiscreteFlowsMixture: seed must be a whole number in \[0, 2\^53\), but got -2/],
+    [() => new F({ ...base, seed: -2 }), /FactorizedDiscreteFlowsMixture: seed must be a whole number .*, but got -2/],
   ];
   for (const [fn, message] of bad) assert.throws(fn, message);
   const q = new F(base);
   const before = tf.memory().numTensors;
-  assert.throws(() => q.sample(0), /FactorizedDiscreteFlowsMixture\.sample: numSamples must be a whole number ≥ 1, but got 0/);
-  assert.throws(() => q.sample(2.5), /numSamples must be a whole number ≥ 1, but got 2\.5/);
+  assert.throws(() => q.sample(0, 0), /^Error: FactorizedDiscreteFlowsMixture\.sample: n must be a whole number ≥ 1, but got 0$/);
+  assert.throws(() => q.sample(2.5, 0), /n must be a whole number ≥ 1, but got 2\.5/);
+  assert.throws(() => (q as unknown as { sample(n: number): tf.Tensor }).sample(2), /^Error: FactorizedDiscreteFlowsMixture\.sample: seed must be .*, but got undefined$/);
   assert.throws(() => { q.temperature = -1; }, /FactorizedDiscreteFlowsMixture\.temperature: temperature must be a finite number > 0, but got -1/);
   assert.throws(() => q.logProb([[1, 0, 0]] as unknown as number[][][]), /FactorizedDiscreteFlowsMixture\.logProb: x must be of shape \[m, 1, 3\], but got a tensor of shape \[1, 3\]/);
   assert.throws(() => q.logProb([[[1, 1, 0]]]), /FactorizedDiscreteFlowsMixture\.logProb: x must be one-hot \(exactly one 1 per row\), but got "2 ones in row 0"/);
   assert.throws(() => q.logProb([[[0.5, 0.5, 0]]]), /FactorizedDiscreteFlowsMixture\.logProb: x must be one-hot \(entries 0 or 1\), but got "0\.5 at flat index 0"/);
-  assert.throws(() => pathwiseGradient(q.logits, (y) => tf.sum(y), () => q.sample(2)), /pathwiseGradient: lossOfSample\(y\) must be of shape \[n\], one loss per sample, but got "shape \[\]"/);
+  const pathwise = (loss: (y: tf.Tensor) => tf.Tensor, sample = (n: number, s: Random) => q.sample(n, s)) =>
+    pathwiseGradient({ variable: q.logits, sample, loss }, { numSamples: 2, seed: 0 });
+  assert.throws(() => pathwise((y) => tf.sum(y)), /pathwiseGradient: problem\.loss\(y\) must be a tensor of shape \[2\] \(one loss per sample\), but got a tensor of shape \[\]/);
+  // One value too many is refused: the library, not the sampler, fixes n.
+  assert.throws(() => pathwise((y) => tf.concat([tf.sum(y, [1, 2]), tf.zeros([1])])), /pathwiseGradient: problem\.loss\(y\) must be a tensor of shape \[2\] \(one loss per sample\), but got a tensor of shape \[3\]/);
+  assert.throws(() => pathwise((y) => tf.sum(y, [1, 2]), (n, s) => q.sample(n + 1, s)), /pathwiseGradient: problem\.sample\(numSamples, seed\) must be a tensor of shape \[2, \.\.\.\] \(numSamples first\), but got a tensor of shape \[3, 1, 3\]/);
+  assert.throws(() => pathwise((y) => tf.sum(y, [1, 2]), () => tf.ones([2, 1, 3])), /pathwiseGradient: problem\.sample\(numSamples, seed\) must be differentiable in problem\.variable/);
+  assert.throws(() => pathwise(() => { throw new Error('the loss failed'); }), /^Error: the loss failed$/);
+  assert.throws(() => pathwise((y) => tf.div(tf.sum(y, [1, 2]), 0)), /pathwiseGradient: problem\.loss\(y\) must be finite at every sample, but got Infinity/);
+  assert.throws(() => pathwiseGradient({ variable: q.logits, sample: (n, s) => q.sample(n, s), loss: (y) => tf.sum(y, [1, 2]) }, { numSamples: 0, seed: 0 }), /pathwiseGradient: numSamples must be a whole number ≥ 1, but got 0/);
+  assert.throws(() => pathwiseGradient({ variable: [1, 2, 3] as unknown as tf.Variable, sample: (n, s) => q.sample(n, s), loss: (y) => tf.sum(y, [1, 2]) }, { numSamples: 2, seed: 0 }), /pathwiseGradient: problem\.variable must be a tf\.Variable, but got \[1, 2, 3\]/);
   assert.equal(tf.memory().numTensors, before, 'a failed call must not leak tensors');
   assert.equal(q.temperature, 1);
   q.dispose();
@@ -198,10 +210,53 @@ test('1000 SGD steps with pathwiseGradient leave tf.memory().numTensors unchange
   const loss = squaredError(target);
   const start = tf.memory().numTensors;
   for (let i = 0; i < 1000; i++) {
-    const { grad } = pathwiseGradient(q.logits, loss, () => q.sample(100, rng));
+    const { grad } = pathwiseGradient({ variable: q.logits, sample: (n, s) => q.sample(n, s), loss }, { numSamples: 100, seed: rng });
     tf.tidy(() => { q.logits.assign(tf.sub(q.logits, tf.mul(0.01, grad))); });
     grad.dispose();
   }
   assert.equal(tf.memory().numTensors, start);
   target.dispose(); q.dispose();
+});
+
+test('the Distribution interface: batchShape [], eventShape [N, K], not reparameterised, parameter views as new tensors', () => {
+  const q: Distribution = new FactorizedDiscreteFlowsMixture({ N: 2, K: 3, B: 2, temperature: 1, logits: [[[0, 5, 0], [0, 5, 0]], [[1, 0, 0], [0, 0, 1]]], components: [[1, 1], [0, 2]] });
+  assert.deepEqual([q.name, q.batchShape, q.eventShape, q.reparameterized, q.validateArgs], ['FactorizedDiscreteFlowsMixture', [], [2, 3], false, true]);
+  const start = tf.memory().numTensors;
+  const p = q.probsParameter(), l = q.logitsParameter();
+  assert.equal(tf.memory().numTensors, start + 2, 'one new tensor per call');
+  // Variable 0: both components shifted by 1 from category 1, to 0. Variable 1: 0 − 0 = 0 and (2 − 2) = 0.
+  assert.deepEqual(read(p), [[1, 0, 0], [1, 0, 0]]);
+  assert.deepEqual(read(l), [[0, -Infinity, -Infinity], [0, -Infinity, -Infinity]]);
+  const shapes = tf.tidy(() => { const y = q.sample(5, 0); return [y.shape, q.logProb(y).shape]; });
+  assert.deepEqual(shapes, [[5, 2, 3], [5]]);
+  q.dispose();
+});
+
+test('validateArgs: false skips the finiteness and one-hot checks, not the shape checks, and still copies the logits', () => {
+  const F = FactorizedDiscreteFlowsMixture;
+  const base = { N: 1, K: 3, B: 2, temperature: 1 };
+  const nan = tf.tensor3d([[[NaN, 0, 1], [0, 1, 0]]]);
+  assert.throws(() => new F({ ...base, logits: nan }), /FactorizedDiscreteFlowsMixture: logits must be finite everywhere/);
+  const start = tf.memory().numTensors;
+  const unchecked = new F({ ...base, logits: nan, validateArgs: false });
+  assert.equal(unchecked.validateArgs, false);
+  assert.equal(tf.memory().numTensors, start + 2, 'the logits variable and the circulants');
+  assert.doesNotThrow(() => tf.tidy(() => { unchecked.logProb([[[0.5, 0.5, 0]]]); }));
+  assert.throws(() => unchecked.logProb([[0.5, 0.5, 0]]), /FactorizedDiscreteFlowsMixture\.logProb: x must be of shape \[m, 1, 3\]/);
+  unchecked.dispose();
+  const flat = tf.zeros([2, 3]);
+  assert.throws(() => new F({ ...base, logits: flat, validateArgs: false }), /logits must be of shape \[1, 2, 3\]/);
+  flat.dispose();
+  assert.throws(() => new F({ ...base, validateArgs: 1 as unknown as boolean }), /^Error: FactorizedDiscreteFlowsMixture: validateArgs must be true or false, but got 1$/);
+  assert.equal(tf.memory().numTensors, start, 'rejected options leave no tensors behind');
+  nan.dispose();
+  // Unchecked logits are copied as well: disposing or changing the caller's tensor changes nothing.
+  const values = [[[0.3, -1, 2], [1, 0, 0.5]]];
+  const given = tf.tensor3d(values);
+  const fast = new F({ ...base, logits: given, validateArgs: false });
+  given.dispose();
+  const checked = new F({ ...base, logits: values });
+  assert.deepEqual(read(fast.sample(6, 1)), read(checked.sample(6, 1)));
+  assert.deepEqual(fast.logits.arraySync(), checked.logits.arraySync());
+  fast.dispose(); checked.dispose();
 });

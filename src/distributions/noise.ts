@@ -35,6 +35,10 @@ export const BELOW_ONE = 1 - 2 ** -24;
  * with large logits) a coordinate can round to exactly 0, or a binary sample to 1, and
  * then `logProb` of the sample would be −∞ or NaN. The clamp moves a sample by less than
  * 6e-8 and only where the sample's gradient is already that small.
+ *
+ * Its gradient is 0 where it acts. clipByValue, not tf.maximum: its gradient selects
+ * rather than multiplies, so an infinite gradient arriving at a clamped point (from the
+ * log of 2^−126 scaled by τ + 1 > 4, in a Concrete density) gives 0 there, not NaN.
  */
 export function keepInside(y: tf.Tensor, upper = 1): tf.Tensor {
   return tf.clipByValue(y, TINY, upper);

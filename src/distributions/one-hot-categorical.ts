@@ -6,14 +6,17 @@ import { Seed } from '../random';
 import { fail } from '../validate';
 import { checkTrailingShape, received, readStats, TensorInput, toFloatTensor } from './checks';
 import { discreteSample } from './exact-draws';
-import { LogitsOrProbs, ParameterizedDistribution } from './parameters';
+import { ParameterizedDistribution } from './parameterized-distribution';
+import { LogitsOrProbs } from './parameters';
 
 /**
  * A categorical distribution whose samples are one-hot float32 vectors of length K.
  *
  * Parameters: `logits` (any real numbers; only differences matter) or `probs` (on the
- * simplex), shape [...batchShape, K]. `logits` reads back normalised, logSoftmax of
- * what was given, so that `probs = exp(logits)`.
+ * simplex), shape [...batchShape, K]; `eventShape` is [K]. The properties `logits` and
+ * `probs` hold what was given (the other is undefined); `logitsParameter()` gives
+ * logSoftmax of it and `probsParameter()` its softmax, each a new tensor to dispose.
+ * `validateArgs: false` skips the value checks of the parameter and of `logProb`'s x.
  *
  * Samples are drawn on the host by inverse-CDF sampling, one uniform per variable
  * (see `exact-draws`), so they depend on the seed and the logits, not on the backend.
@@ -25,6 +28,8 @@ import { LogitsOrProbs, ParameterizedDistribution } from './parameters';
  * const d = new OneHotCategorical({ logits: [1, 2, 0] });
  * const x = d.sample(1000, 42);   // [1000, 3], one 1 per row
  * const lp = d.logProb(x);        // [1000]
+ * const p = d.probsParameter();   // [3], softmax([1, 2, 0])
+ * tf.dispose([x, lp, p]);
  * d.dispose();
  *
  * References:
@@ -38,26 +43,26 @@ export class OneHotCategorical extends ParameterizedDistribution {
 
   constructor(args: LogitsOrProbs) {
     super('OneHotCategorical', args, 'one-hot', false);
-    this.eventSize = this.params.shape[this.params.shape.length - 1];
+    this.eventSize = this.eventShape[0];
   }
 
   /** `n` one-hot samples, shape [n, ...batchShape, K], float32. */
   sample(n: number, seed: Seed): tf.Tensor {
     const { rng } = this.samplingSetup(n, seed);
-    return tf.tidy(() => discreteSample('categorical', this.params.logits(), n, rng));
+    return tf.tidy(() => discreteSample('categorical', this.params.normalisedLogits(), n, rng));
   }
 
   /**
    * Log-probability of one-hot vectors `x`, shape [...sampleShape, ...batchShape, K]
-   * → [...sampleShape, ...batchShape]. Throws if `x` is not one-hot.
+   * → [...sampleShape, ...batchShape]. Throws if `x` is not one-hot (with `validateArgs`).
    */
   logProb(x: TensorInput): tf.Tensor {
     const fn = `${this.name}.logProb`;
     return tf.tidy(() => {
       const { tensor } = toFloatTensor(fn, 'x', x);
       checkTrailingShape(fn, 'x', tensor, this.params.shape);
-      checkOneHot(fn, x, tensor);
-      const logits = tf.broadcastTo(this.params.logits(), tensor.shape);
+      if (this.validateArgs) checkOneHot(fn, x, tensor);
+      const logits = tf.broadcastTo(this.params.normalisedLogits(), tensor.shape);
       // where(), not x·logits: a zero probability has logit −∞, and 0·(−∞) is NaN.
       return tf.sum(tf.where(tf.greater(tensor, 0.5), logits, tf.zerosLike(logits)), -1);
     });
@@ -66,7 +71,7 @@ export class OneHotCategorical extends ParameterizedDistribution {
   /** Shannon entropy −Σ_k p_k log p_k in nats, shape batchShape. */
   entropy(): tf.Tensor {
     return tf.tidy(() => {
-      const logits = this.params.logits();
+      const logits = this.params.normalisedLogits();
       const probs = tf.exp(logits);
       // Terms with p = 0 are 0; swapping their −∞ logit for 0 keeps value and gradient finite.
       const safe = tf.where(tf.greater(probs, 0), logits, tf.zerosLike(logits));

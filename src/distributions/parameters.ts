@@ -1,19 +1,20 @@
 /**
- * The `logits` or `probs` argument of every distribution here, handled in one place:
- * exactly one of the two, converted to float32, shape and values checked, and turned
- * into normalised log-probabilities on demand.
+ * The `logits` or `probs` argument of the four parametric distributions, handled in
+ * one place: exactly one of the two, converted to float32, its shape checked (and,
+ * with `validateArgs`, its values), and turned into normalised log-probabilities on
+ * demand.
  *
  * Derived tensors are recomputed from the parameter at each use rather than stored.
  * That keeps gradients flowing to a tf.Variable even when the distribution was built
  * outside `tf.variableGrads`, and keeps them current after the variable is assigned.
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkPositiveInteger, fail } from '../validate';
-import { Random, Seed, toRandom } from '../random';
+import { fail } from '../validate';
 import { readStats, received, Received, TensorInput, toFloatTensor } from './checks';
+import { DistributionOptions, readValidateArgs } from './distribution';
 
-/** Give exactly one of the two. Nested number arrays or tensors; last axis = K for one-hot. */
-export interface LogitsOrProbs {
+/** Give exactly one of `logits` and `probs`: nested number arrays or tensors; last axis = K for one-hot. */
+export interface LogitsOrProbs extends DistributionOptions {
   logits?: TensorInput;
   probs?: TensorInput;
 }
@@ -28,12 +29,14 @@ export type EventType = 'one-hot' | 'binary';
  */
 export const SIMPLEX_TOLERANCE = 1e-4;
 
-/** A validated `logits` or `probs` parameter. */
+/** A checked `logits` or `probs` parameter. */
 export class Parameters {
   readonly kind: 'logits' | 'probs';
   /** The full parameter shape: batch shape, plus K for one-hot events. */
   readonly shape: number[];
-  private readonly value: tf.Tensor;
+  /** The parameter as float32: the caller's own tensor, or one made here from numbers. */
+  readonly value: tf.Tensor;
+  readonly validateArgs: boolean;
   private owned: boolean;
 
   /**
@@ -42,6 +45,7 @@ export class Parameters {
    */
   constructor(fn: string, args: LogitsOrProbs, readonly event: EventType, relaxed: boolean) {
     if (args === null || typeof args !== 'object') fail(fn, 'options', 'an object holding logits or probs', args);
+    this.validateArgs = readValidateArgs(fn, args);
     const hasLogits = args.logits !== undefined, hasProbs = args.probs !== undefined;
     if (hasLogits === hasProbs) fail(fn, 'exactly one of logits and probs', 'given', new Received(hasLogits ? 'both' : 'neither'));
     this.kind = hasLogits ? 'logits' : 'probs';
@@ -51,19 +55,26 @@ export class Parameters {
     this.owned = owned;
     this.shape = tensor.shape.slice();
     try {
-      this.check(fn, input, relaxed);
+      this.checkShape(fn, input, relaxed);
+      if (this.validateArgs) this.checkValues(fn, input, relaxed);
     } catch (error) {
       this.dispose();
       throw error;
     }
   }
 
-  private check(fn: string, input: TensorInput, relaxed: boolean): void {
+  /** Rank, K and size: read from the tensor's metadata, so they cost no download. */
+  private checkShape(fn: string, input: TensorInput, relaxed: boolean): void {
     const x = this.value, minK = relaxed ? 2 : 1;
     if (this.event === 'one-hot' && (x.rank < 1 || x.shape[x.rank - 1] < minK)) {
       fail(fn, this.kind, `a tensor of rank ≥ 1 whose last axis holds K ≥ ${minK} categories`, input);
     }
     if (x.size === 0) fail(fn, this.kind, 'non-empty', input);
+  }
+
+  /** Finite logits; probs in range or on the simplex. One download of a few numbers. */
+  private checkValues(fn: string, input: TensorInput, relaxed: boolean): void {
+    const x = this.value;
     // For one-hot probs, the largest distance of a last-axis sum from 1.
     const stats = readStats(x, (t) => (this.kind === 'probs' && this.event === 'one-hot' ? [tf.max(tf.abs(tf.sub(tf.sum(t, -1), 1)))] : []));
     const shown = received(input, x, stats);
@@ -86,7 +97,7 @@ export class Parameters {
    * logsumexp is 0 (logSoftmax of logits, or log p − log Σp). Binary: the log-odds
    * log p − log(1 − p), ±∞ where p is exactly 0 or 1.
    */
-  logits(): tf.Tensor {
+  normalisedLogits(): tf.Tensor {
     return tf.tidy(() => {
       const x = this.value;
       if (this.event === 'one-hot') return this.kind === 'logits' ? tf.logSoftmax(x) : tf.sub(tf.log(x), tf.log(tf.sum(x, -1, true)));
@@ -94,8 +105,17 @@ export class Parameters {
     });
   }
 
+  /**
+   * Logits for perturbing with noise: the given logits themselves (no copy and no
+   * kernel, since softmax((l + G)/τ) does not change when l shifts by a constant), or
+   * `normalisedLogits()` from probs. Call it inside tf.tidy and never dispose the result.
+   */
+  perturbableLogits(): tf.Tensor {
+    return this.kind === 'logits' ? this.value : this.normalisedLogits();
+  }
+
   /** Probabilities as a new tensor: softmax / sigmoid of logits, or the given probs renormalised. */
-  probs(): tf.Tensor {
+  probabilities(): tf.Tensor {
     return tf.tidy(() => {
       const x = this.value;
       if (this.event === 'one-hot') return this.kind === 'logits' ? tf.softmax(x) : tf.div(x, tf.sum(x, -1, true));
@@ -119,39 +139,5 @@ export class Parameters {
   dispose(): void {
     if (this.owned) this.value.dispose();
     this.owned = false;
-  }
-}
-
-/** What the four distributions share: their parameter, batch shape and sampling set-up. */
-export abstract class ParameterizedDistribution {
-  protected readonly params: Parameters;
-  /** Shape of independent distributions: logits' shape, without the last axis for one-hot. */
-  readonly batchShape: number[];
-
-  protected constructor(readonly name: string, args: LogitsOrProbs, event: EventType, relaxed: boolean) {
-    this.params = new Parameters(name, args, event, relaxed);
-    this.batchShape = event === 'one-hot' ? this.params.shape.slice(0, -1) : this.params.shape.slice();
-  }
-
-  /** Normalised log-probabilities (see `Parameters.logits`); a new tensor at each read. */
-  get logits(): tf.Tensor {
-    return this.params.logits();
-  }
-
-  /** Probabilities, same shape as `logits`; a new tensor at each read. */
-  get probs(): tf.Tensor {
-    return this.params.probs();
-  }
-
-  /** Checks `n`, makes the generator, and gives the shape [n, ...parameter shape] of the noise. */
-  protected samplingSetup(n: number, seed: Seed): { rng: Random; shape: number[] } {
-    const fn = `${this.name}.sample`;
-    checkPositiveInteger(fn, 'n', n);
-    return { rng: toRandom(seed, fn), shape: [n, ...this.params.shape] };
-  }
-
-  /** Frees the tensors this object owns. The object is unusable afterwards. */
-  dispose(): void {
-    this.params.dispose();
   }
 }

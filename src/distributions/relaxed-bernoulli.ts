@@ -6,16 +6,19 @@ import { Seed } from '../random';
 import { checkPositive, fail } from '../validate';
 import { checkTrailingShape, received, readStats, TensorInput, toFloatTensor } from './checks';
 import { BELOW_ONE, keepInside, logisticNoise } from './noise';
-import { LogitsOrProbs, ParameterizedDistribution } from './parameters';
+import { ParameterizedDistribution } from './parameterized-distribution';
+import { LogitsOrProbs } from './parameters';
 
 /**
  * The binary Concrete distribution [1] (binary Gumbel-Softmax [2]): independent values
  * in (0, 1), one per entry of the parameter.
  *
  * A sample is sigmoid((logit + L) / τ) with L = log u − log(1 − u) standard logistic
- * noise; it is reparameterised, so gradients reach `logits` or `probs` (a tensor or
- * variable you passed) through it. It equals the first coordinate of a two-category
- * `RelaxedOneHotCategorical` with logits [logit, 0].
+ * noise; it is reparameterised (`reparameterized` is true), so gradients reach
+ * `logits` or `probs` (a tensor or variable you passed) through it. It equals the
+ * first coordinate of a two-category `RelaxedOneHotCategorical` with logits [logit, 0].
+ * This is the library's one copy of the formula: the Gumbel-Softmax estimators draw
+ * Bernoulli relaxations through this class.
  *
  * Temperature limits: as τ → 0 samples approach 0 and 1, distributed as `Bernoulli`
  * with the same logits; as τ → ∞ they approach 1/2. At every τ, a sample exceeds 1/2
@@ -23,9 +26,12 @@ import { LogitsOrProbs, ParameterizedDistribution } from './parameters';
  * the boundary in float32 (already at τ = 0.5 for about 3 draws in 10 000); samples are
  * kept in [2^−126, 1 − 2^−24] instead, so `logProb` of a sample is always finite.
  *
- * Shapes: `logits`/`probs` any shape (the batch shape); `sample(n)` [n, ...batchShape];
- * `logProb(x)` keeps the shape of x, [...sampleShape, ...batchShape]. Parameters:
- * `logits` are log-odds; `probs` must lie strictly inside (0, 1).
+ * Shapes: `logits`/`probs` any shape (the batch shape; `eventShape` []); `sample(n)`
+ * [n, ...batchShape]; `logProb(x)` keeps the shape of x, [...sampleShape, ...batchShape].
+ * Parameters: `logits` are log-odds; `probs` must lie strictly inside (0, 1). The
+ * properties `logits` and `probs` hold what was given; `logitsParameter()` and
+ * `probsParameter()` are new tensors to dispose. `validateArgs: false` skips the value
+ * checks of the parameter and of `logProb`'s x.
  *
  * @example
  * const d = new RelaxedBernoulli({ logits: [-1, 2], temperature: 0.5 });
@@ -52,7 +58,7 @@ export class RelaxedBernoulli extends ParameterizedDistribution {
   sample(n: number, seed: Seed): tf.Tensor {
     const { rng, shape } = this.samplingSetup(n, seed);
     return tf.tidy(() => {
-      const z = tf.div(tf.add(this.params.logits(), logisticNoise(rng, shape)), this.temperature);
+      const z = tf.div(tf.add(this.params.perturbableLogits(), logisticNoise(rng, shape)), this.temperature);
       return keepInside(tf.sigmoid(z), BELOW_ONE);
     });
   }
@@ -65,7 +71,8 @@ export class RelaxedBernoulli extends ParameterizedDistribution {
    *   log p(x) = log τ − log x − log(1 − x) − softplus(−t) − softplus(t),
    *
    * which is [1]'s binary Concrete density τ α x^(−τ−1) (1−x)^(−τ−1) / (α x^(−τ) + (1−x)^(−τ))²
-   * with α = e^l, rewritten so that no power over- or underflows. Throws outside (0, 1).
+   * with α = e^l, rewritten so that no power over- or underflows. With `validateArgs`,
+   * throws outside (0, 1).
    */
   logProb(x: TensorInput): tf.Tensor {
     const fn = `${this.name}.logProb`;
@@ -73,13 +80,18 @@ export class RelaxedBernoulli extends ParameterizedDistribution {
     return tf.tidy(() => {
       const { tensor } = toFloatTensor(fn, 'x', x);
       checkTrailingShape(fn, 'x', tensor, this.batchShape);
-      const stats = readStats(tensor);
-      if (!stats.finite || stats.min <= 0 || stats.max >= 1) fail(fn, 'x', 'in the open interval (0, 1)', received(x, tensor, stats));
+      if (this.validateArgs) checkOpenInterval(fn, x, tensor);
       const logX = tf.log(tensor);
       const log1mX = tf.log1p(tf.neg(tensor)); // log1p keeps log(1 − x) accurate for small x
-      const t = tf.sub(this.params.logits(), tf.mul(tau, tf.sub(logX, log1mX)));
+      const t = tf.sub(this.params.normalisedLogits(), tf.mul(tau, tf.sub(logX, log1mX)));
       const logSigmoids = tf.add(tf.softplus(tf.neg(t)), tf.softplus(t)); // −log σ(t) − log σ(−t)
       return tf.sub(tf.sub(tf.sub(Math.log(tau), logX), log1mX), logSigmoids);
     });
   }
+}
+
+/** Every entry finite and strictly inside (0, 1); one download of three numbers. */
+function checkOpenInterval(fn: string, input: TensorInput, x: tf.Tensor): void {
+  const stats = readStats(x);
+  if (!stats.finite || stats.min <= 0 || stats.max >= 1) fail(fn, 'x', 'in the open interval (0, 1)', received(input, x, stats));
 }

@@ -7,15 +7,17 @@ import { Seed } from '../random';
 import { checkPositive, fail } from '../validate';
 import { checkTrailingShape, received, readStats, TensorInput, toFloatTensor } from './checks';
 import { gumbelNoise, keepInside } from './noise';
-import { LogitsOrProbs, ParameterizedDistribution, SIMPLEX_TOLERANCE } from './parameters';
+import { ParameterizedDistribution } from './parameterized-distribution';
+import { LogitsOrProbs, SIMPLEX_TOLERANCE } from './parameters';
 
 /**
  * The Concrete distribution [1], also called Gumbel-Softmax [2], over points of the
  * simplex in K dimensions.
  *
  * A sample is softmax((logits + G) / τ) with G_k standard Gumbel noise. It is
- * reparameterised: gradients reach `logits` or `probs` (a tensor or variable you
- * passed) through the sample.
+ * reparameterised (`reparameterized` is true): gradients reach `logits` or `probs` (a
+ * tensor or variable you passed) through the sample. This is the library's one copy
+ * of the formula: the Gumbel-Softmax estimators and the VAE draw through this class.
  *
  * Temperature limits: as τ → 0 samples approach the vertices, one-hot vectors
  * distributed as `OneHotCategorical` with the same logits; as τ → ∞ they approach the
@@ -24,9 +26,12 @@ import { LogitsOrProbs, ParameterizedDistribution, SIMPLEX_TOLERANCE } from './p
  * in float32; they are kept at 2^−126 (float32's smallest normal number) instead, so
  * `logProb` of a sample is always finite.
  *
- * Shapes: `logits`/`probs` [...batchShape, K] with K ≥ 2; `sample(n)` [n, ...batchShape, K];
- * `logProb(x)` maps [...sampleShape, ...batchShape, K] to [...sampleShape, ...batchShape].
- * `logits` reads back normalised (logSoftmax of what was given).
+ * Shapes: `logits`/`probs` [...batchShape, K] with K ≥ 2 (`eventShape` [K]); `sample(n)`
+ * [n, ...batchShape, K]; `logProb(x)` maps [...sampleShape, ...batchShape, K] to
+ * [...sampleShape, ...batchShape]. The properties `logits` and `probs` hold what was
+ * given; `logitsParameter()` (logSoftmax) and `probsParameter()` are new tensors to
+ * dispose. `validateArgs: false` skips the value checks of the parameter and of
+ * `logProb`'s x.
  *
  * @example
  * const d = new RelaxedOneHotCategorical({ logits: [1, 2, 0], temperature: 0.5 });
@@ -49,14 +54,18 @@ export class RelaxedOneHotCategorical extends ParameterizedDistribution {
     const temperature = checkPositive('RelaxedOneHotCategorical', 'temperature', args?.temperature);
     super('RelaxedOneHotCategorical', args, 'one-hot', true);
     this.temperature = temperature;
-    this.eventSize = this.params.shape[this.params.shape.length - 1];
+    this.eventSize = this.eventShape[0];
   }
 
-  /** `n` reparameterised samples on the simplex, shape [n, ...batchShape, K]. */
+  /**
+   * `n` reparameterised samples on the simplex, shape [n, ...batchShape, K]. Given
+   * logits enter as they are, not normalised first: softmax ignores a common shift,
+   * and one kernel fewer matters at every step of a training loop.
+   */
   sample(n: number, seed: Seed): tf.Tensor {
     const { rng, shape } = this.samplingSetup(n, seed);
     return tf.tidy(() => {
-      const scores = tf.div(tf.add(this.params.logits(), gumbelNoise(rng, shape)), this.temperature);
+      const scores = tf.div(tf.add(this.params.perturbableLogits(), gumbelNoise(rng, shape)), this.temperature);
       // Every backend's softmax subtracts the maximum first, so scores of order 1e4 (τ = 0.01) do not overflow.
       return keepInside(tf.softmax(scores));
     });
@@ -68,15 +77,16 @@ export class RelaxedOneHotCategorical extends ParameterizedDistribution {
    *
    *   log p(x) = log (K−1)! + (K−1) log τ + Σ_k (α_k − (τ+1) log x_k) − K · logsumexp_k(α_k − τ log x_k).
    *
-   * Throws if a point has a coordinate ≤ 0 or coordinates not summing to 1 (within 1e-4).
+   * With `validateArgs`, throws if a point has a coordinate ≤ 0 or coordinates not
+   * summing to 1 (within 1e-4).
    */
   logProb(x: TensorInput): tf.Tensor {
     const fn = `${this.name}.logProb`;
     return tf.tidy(() => {
       const { tensor } = toFloatTensor(fn, 'x', x);
       checkTrailingShape(fn, 'x', tensor, this.params.shape);
-      checkOpenSimplex(fn, x, tensor);
-      return concreteLogDensity(this.params.logits(), tensor, this.temperature);
+      if (this.validateArgs) checkOpenSimplex(fn, x, tensor);
+      return concreteLogDensity(this.params.normalisedLogits(), tensor, this.temperature);
     });
   }
 }

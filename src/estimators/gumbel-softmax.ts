@@ -8,9 +8,10 @@
  * E_q[f(y)]: biased, with a bias that vanishes as τ → 0 while the variance grows.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gumbelNoise, logisticNoise } from '../distributions/noise';
+import { RelaxedBernoulli, RelaxedOneHotCategorical } from '../distributions';
 import { Random, toRandom } from '../random';
 import { EstimatorBody, publicEstimator } from './estimator';
+import { guardedValueAndGrad } from './guarded-gradient';
 import { checkSampling, checkTemperature, RelaxedOptions } from './options';
 import { CheckedProblem, Family, perSampleLoss } from './problem';
 import { readLoss } from './result';
@@ -20,14 +21,19 @@ import { straightThrough } from './straight-through';
  * n relaxed samples, differentiable in `logits`: [n, ...batch, K] on the simplex
  * (categorical) or [n, ...batch] in (0, 1) (Bernoulli).
  *
- * These are the draws of `RelaxedOneHotCategorical` / `RelaxedBernoulli`.sample(n, rng):
- * the same noise from the same generator, the same formula (a test checks it).
+ * The draws of `RelaxedOneHotCategorical` / `RelaxedBernoulli`.sample(n, rng), built
+ * with `validateArgs: false`: the values of the logits and the temperature are the
+ * caller's to check, once, before a loop that calls this at every step.
+ *
+ * @example
+ * const z = relaxedSample('categorical', tf.tensor([1, 2, 0]), 1000, 0.5, new Random(0)); // [1000, 3]
+ * z.dispose();
  */
 export function relaxedSample(family: Family, logits: tf.Tensor, n: number, temperature: number, rng: Random): tf.Tensor {
-  const shape = [n, ...logits.shape];
-  return tf.tidy(() => family === 'categorical'
-    ? tf.softmax(tf.div(tf.add(logits, gumbelNoise(rng, shape)), temperature))
-    : tf.sigmoid(tf.div(tf.add(logits, logisticNoise(rng, shape)), temperature)));
+  const options = { logits, temperature, validateArgs: false };
+  // The distribution holds the caller's tensor and owns nothing, so there is nothing to dispose.
+  const q = family === 'categorical' ? new RelaxedOneHotCategorical(options) : new RelaxedBernoulli(options);
+  return q.sample(n, rng);
 }
 
 /** Rounds relaxed samples with a straight-through gradient; a Bernoulli sample gets a trailing axis of 1 so it is rounded. */
@@ -50,7 +56,7 @@ function pathwise(hard: boolean): EstimatorBody<RelaxedOptions> {
         const z = relaxedSample(family, logits, n, temperature, rng);
         return tf.mean(perSampleLoss(problem, hard ? hardened(family, z) : z)) as tf.Scalar;
       };
-      const { value, grad: g } = tf.valueAndGrad(meanLoss)(logits);
+      const { value, grad: g } = guardedValueAndGrad(meanLoss, logits);
       if (read) loss = readLoss(fn, value, logits, g);
       return g;
     });
