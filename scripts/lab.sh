@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Sets everything up, then starts JupyterLab on the notebooks, on this machine only, with
-# token authentication. `exec` makes Jupyter take this shell's place, so a signal sent to
-# `npm start` (which runs this script directly) reaches the server and stops it.
+# Sets up what JupyterLab needs (scripts/setup.sh: npm packages, .venv, the kernel, the
+# build; not the browser, which only the tests use), then starts JupyterLab on the
+# notebooks, on this machine only, with token authentication. `exec` makes Jupyter take
+# this shell's place, so a signal sent to `npm start` (which runs this script directly)
+# reaches the server and stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

@@ -43,7 +43,8 @@ if [ "$(uname -s)-$(uname -m)" != Linux-x86_64 ]; then
   say "no offline build for $(uname -s)-$(uname -m); the library uses wasm"
   exit 1
 fi
-tfjs_node_version=$(node -p "require('./package.json').optionalDependencies['@tensorflow/tfjs-node']")
+# The optional peer's range in package.json (^4.22.0), as the version it starts from.
+tfjs_node_version=$(node -p "require('./package.json').peerDependencies['@tensorflow/tfjs-node'].replace(/^[^0-9]*/, '')")
 key="$tfjs_node_version $tf_version $(cat package-lock.json | sha256sum | cut -c1-16)"
 if [ -f "$failed_stamp" ] && [ "$(head -n 1 "$failed_stamp")" = "$key" ]; then
   say "failed before ($(tail -n 1 "$failed_stamp")); the library uses wasm." \
@@ -58,7 +59,9 @@ start=$SECONDS
 
 # 1. The package itself, exactly the version package.json names.
 if [ "$(node -p "try { require('./$pkg/package.json').version } catch { '' }")" != "$tfjs_node_version" ]; then
-  npm install --no-save --ignore-scripts --no-audit --no-fund --loglevel=error \
+  # --save-optional: without it npm keeps the root's optional-peer entry and adds nothing;
+  # --no-save still leaves package.json and the lockfile as they are.
+  npm install --no-save --save-optional --ignore-scripts --no-audit --no-fund --loglevel=error \
     "@tensorflow/tfjs-node@$tfjs_node_version" || fail "npm could not add @tensorflow/tfjs-node"
 fi
 

@@ -3,8 +3,9 @@
 #   1. the npm packages (again only when package.json or package-lock.json change);
 #   2. .venv, a Python environment with the pinned JupyterLab and nbclient;
 #   3. the tslab kernel, registered inside .venv and pointing at this project's tslab;
-#   4. the build of src/ into dist/, which the notebooks import;
-#   5. Debian's chromium at /usr/bin/chromium, for the browser check (installed only when missing).
+#   4. the build of src/ into dist/, which the notebooks import.
+# This is all that `npm start` needs. The browser that only the tests use is set up by
+# scripts/setup-browser.sh, which `npm test` runs after this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -18,8 +19,9 @@ done_for() { [ -f "$stamps/$1" ] && [ "$(cat "$stamps/$1")" = "$2" ]; }
 # node-gyp must not try to download Node's headers (no network for that here).
 if [ -z "${npm_config_nodedir:-}" ] && [ -d /usr/include/node ]; then export npm_config_nodedir=/usr; fi
 
-# 1. npm packages. tfjs-node is optional: where its native download fails, npm
-#    leaves it out and the library falls back to wasm.
+# 1. npm packages. tfjs-node is an optional peer, not in the lockfile: its own install
+#    downloads a native library from a CDN, so scripts/setup-tfjs-node.sh adds it instead;
+#    where that fails, the library falls back to wasm.
 npm_key=$(fingerprint package.json package-lock.json)
 if [ -d node_modules ] && done_for npm "$npm_key"; then
   say "npm packages up to date"
@@ -55,36 +57,4 @@ fi
 
 # 4. The library build (tsc is incremental, so an unchanged tree costs little).
 say "building src/ into dist/"
-node_modules/.bin/tsc -p tsconfig.json
-
-# 5. Debian's chromium, which the browser check (test/browser/) drives with playwright-core.
-#    Installed with apt-get only when /usr/bin/chromium is missing; no browser is ever downloaded.
-#    Without root (or passwordless sudo), or without apt-get, this step only warns: setup and
-#    `npm start` go on, and the browser step of `npm test` fails, saying chromium is missing.
-chromium_missing() {
-  say "WARNING: /usr/bin/chromium is missing and $1."
-  say "WARNING: until it is installed, the browser step of 'npm test' fails; the rest works."
-}
-if [ -x /usr/bin/chromium ]; then
-  say "chromium present"
-elif ! command -v apt-get >/dev/null 2>&1; then
-  chromium_missing "there is no apt-get here: install Chromium so that /usr/bin/chromium runs it"
-else
-  as_root=()
-  if [ "$(id -u)" != 0 ]; then
-    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then as_root=(sudo -n); else as_root=(none); fi
-  fi
-  if [ "${as_root[*]}" = none ]; then
-    chromium_missing "installing it needs root: run 'sudo apt-get update && sudo apt-get install chromium fonts-liberation'"
-  else
-    say "installing Debian's chromium with apt-get (log: $stamps/apt-chromium.log)"
-    if "${as_root[@]}" apt-get update -qq >"$stamps/apt-chromium.log" 2>&1 &&
-      "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        chromium fonts-liberation >>"$stamps/apt-chromium.log" 2>&1; then
-      say "chromium installed: $(/usr/bin/chromium --version 2>/dev/null || echo '?')"
-    else
-      tail -n 15 "$stamps/apt-chromium.log" >&2 || true
-      chromium_missing "apt-get could not install it (see above)"
-    fi
-  fi
-fi
+node scripts/build.mjs

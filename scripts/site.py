@@ -1,4 +1,5 @@
-"""Builds the static site: every notebook, with its committed outputs, as an HTML page, and an index.
+"""Builds the static site: every notebook, with its committed outputs, as an HTML page, the
+API reference (typedoc, from the TSDoc comments of src/), and an index that links them all.
 
     npm run site                                # scripts/setup.sh, then this script: writes site/
     .venv/bin/python scripts/site.py --out DIR  # the same into another folder
@@ -11,6 +12,8 @@ nothing from the network:
   - maths is typeset by MathJax 3 from the `mathjax` npm package;
   - nbconvert's CDN references (require.js, MathJax 2, mermaid, widgets) are left out
     by the template in scripts/site-template/, and the build fails if any remain.
+The API reference is typedoc's default theme in <site>/api/, configured by typedoc.json;
+its assets are its own files, and the same offline check covers them.
 The notebooks are not re-executed: `npm run reproduce` makes their outputs.
 """
 import argparse
@@ -18,6 +21,7 @@ import html
 import pathlib
 import re
 import shutil
+import subprocess
 import sys
 
 import nbformat
@@ -28,6 +32,7 @@ NOTEBOOKS = ROOT / "notebooks"
 TEMPLATE = pathlib.Path(__file__).resolve().parent / "site-template"
 NODE_MODULES = ROOT / "node_modules"
 ASSETS = "assets"  # folder inside the site, referenced by relative paths only
+API = "api"  # folder inside the site for the API reference
 
 # (source under node_modules, destination under <site>/assets)
 VEGA_FILES = [
@@ -55,6 +60,11 @@ CDN_HOSTS = re.compile(
 )
 REMOTE_LOAD = re.compile(r"""<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 VEGA_LITE_MIME = re.compile(r"^application/vnd\.vegalite\.v\d+\+json$")
+# typedoc's pages draw each icon with <use href="…assets/icons.svg#icon-…">. A browser
+# refuses that on file:// (each file is its own origin) and logs an error, before the
+# theme's icons.js puts the same symbols into the page. Pointing the references at those
+# in-page symbols (#icon-…) makes no cross-file request at all.
+ICON_REFERENCE = re.compile(r'(<use href=")(?:\.\./)*assets/icons\.svg(#icon-[^"]*")')
 
 
 def title_of(nb, fallback):
@@ -135,17 +145,44 @@ ol.notebooks li {{ padding: 0.7em 0; border-bottom: 1px solid #d8dee4; }}
 ol.notebooks a {{ font-size: 1.15em; text-decoration: none; color: #0969da; }}
 ol.notebooks a:hover {{ text-decoration: underline; }}
 .meta {{ color: #57606a; font-size: 0.9em; }}
+p.api a {{ color: #0969da; }}
 </style>
 </head>
 <body>
 <h1>{title}</h1>
 <p class="lead">Gradient estimators for discrete random variables, in TypeScript: the notebooks with their outputs.</p>
+<p class="api"><a href="{api}/index.html">API reference</a>: every public function, class and type of the library, from its documentation comments.</p>
 <ol class="notebooks">
 {items}
 </ol>
 </body>
 </html>
 """
+
+
+def build_api(out):
+    """The API reference from the TSDoc comments, by typedoc, into <out>/api."""
+    typedoc = NODE_MODULES / ".bin" / "typedoc"
+    if not typedoc.is_file():
+        sys.exit("site: node_modules/.bin/typedoc is missing (run scripts/setup.sh, which installs the npm packages)")
+    run = subprocess.run(
+        [str(typedoc), "--options", str(ROOT / "typedoc.json"), "--out", str(out / API), "--logLevel", "Warn"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    log = re.sub(r"\x1b\[[0-9;]*m", "", run.stdout + run.stderr).strip()
+    if run.returncode != 0 or not (out / API / "index.html").is_file():
+        sys.exit(f"site: typedoc failed (exit {run.returncode}):\n{log}")
+    pages = 0
+    for page in (out / API).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(ICON_REFERENCE.sub(r"\1\2", text), encoding="utf-8")
+        pages += 1
+    print(f"site: {API}/index.html  API reference ({pages} pages)")
+    for line in log.splitlines():
+        # Without a public git remote, typedoc writes "Defined in src/file.ts:line" with no
+        # link, which is what the site wants; its warning that links "will be broken" is noise.
+        if 'git remote "origin" was not valid' not in line:
+            print(f"site:   typedoc: {line}")
 
 
 def build(out):
@@ -177,8 +214,9 @@ def build(out):
             f'<li><a href="{html.escape(path.stem)}.html">{html.escape(title)}</a>'
             f'<div class="meta">{html.escape(path.name)} · {charts} chart{"s" if charts != 1 else ""}</div></li>'
         )
+    build_api(out)
     (out / "index.html").write_text(
-        INDEX.format(title="discrete-gradients · notebooks", items="\n".join(items)), encoding="utf-8"
+        INDEX.format(title="discrete-gradients · notebooks", api=API, items="\n".join(items)), encoding="utf-8"
     )
     check_offline(out)
     print(f"site: {len(notebooks)} notebooks written to {out}/ ; open {(out / 'index.html').as_uri()}")

