@@ -35,7 +35,11 @@ export interface GradientStatistics {
  * Bias, variance and cosine similarity of `estimates` against `exact`.
  *
  * @example
- * const stats = gradientStatistics(runs.map(flattenGradient), flattenGradient(exact.grads));
+ * const problem = { logits: [1, 1, 1], family: 'categorical' as const, loss: squaredErrorLoss([0.2, 0.7, 0.1]) };
+ * const { estimates } = repeatEstimates('reinforce', problem, { numSamples: 100, seed: 0 }, 200);
+ * const truth = exact(problem);
+ * const stats = gradientStatistics(estimates, truth.grad.dataSync());
+ * truth.grad.dispose();
  * console.log(stats.biasNorm, stats.biasNoise, stats.variance, stats.cosine);
  */
 export function gradientStatistics(estimates: ArrayLike<number>[], exact: ArrayLike<number>): GradientStatistics {

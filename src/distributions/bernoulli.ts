@@ -24,16 +24,16 @@ import { LogitsOrProbs } from './parameters';
  * so p stays exact where it would round to 1 in float32 (see `exact-draws`). They are
  * not differentiable; see `RelaxedBernoulli` [1, 2].
  *
+ * References:
+ * [1] Maddison, Mnih and Teh (2017), "The Concrete Distribution: A Continuous Relaxation
+ *     of Discrete Random Variables", ICLR.
+ * [2] Jang, Gu and Poole (2017), "Categorical Reparameterization with Gumbel-Softmax", ICLR.
+ *
  * @example
  * const d = new Bernoulli({ probs: [0.1, 0.9] });
  * const x = d.sample(1000, 7);   // [1000, 2] of 0 and 1
  * const lp = d.logProb(x);       // [1000, 2]
  * d.dispose();
- *
- * References:
- * [1] Maddison, Mnih and Teh (2017), "The Concrete Distribution: A Continuous Relaxation
- *     of Discrete Random Variables", ICLR.
- * [2] Jang, Gu and Poole (2017), "Categorical Reparameterization with Gumbel-Softmax", ICLR.
  */
 export class Bernoulli extends ParameterizedDistribution {
   constructor(args: LogitsOrProbs) {

@@ -27,8 +27,9 @@ export function straightThroughShift(logits: tf.Tensor, temperature: number): tf
   const shift = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [z, save] = args as [tf.Tensor, tf.GradSaveFunc];
     save([z]);
-    // One-hot by comparison with 0…K−1: tf.oneHot refuses K = 1, a valid (if trivial) case.
-    const hard = tf.cast(tf.equal(tf.expandDims(tf.argMax(z, -1), -1), tf.range(0, K, 1, 'int32')), 'float32');
+    // tf.oneHot refuses K = 1, a valid (if trivial) case, where the one-hot is all ones. (A broadcast
+    // tf.equal against 0…K−1 would cover both, but costs wasm about 15 times as much as tf.oneHot.)
+    const hard = K === 1 ? tf.onesLike(z) : tf.cast(tf.oneHot(tf.argMax(z, -1), K), 'float32');
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       // p = softmax(z/τ) has the vector-Jacobian product (1/τ) · p ⊙ (dy − ⟨dy, p⟩).
       const p = tf.softmax(tf.div(saved[0], temperature));

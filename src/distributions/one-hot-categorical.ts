@@ -24,6 +24,11 @@ import { LogitsOrProbs } from './parameters';
  * argmax is also an exact sample, by the Gumbel-max trick [1, 2]), or `logProb` for
  * the score-function estimator.
  *
+ * References:
+ * [1] Maddison, Mnih and Teh (2017), "The Concrete Distribution: A Continuous Relaxation
+ *     of Discrete Random Variables", ICLR.
+ * [2] Jang, Gu and Poole (2017), "Categorical Reparameterization with Gumbel-Softmax", ICLR.
+ *
  * @example
  * const d = new OneHotCategorical({ logits: [1, 2, 0] });
  * const x = d.sample(1000, 42);   // [1000, 3], one 1 per row
@@ -31,11 +36,6 @@ import { LogitsOrProbs } from './parameters';
  * const p = d.probsParameter();   // [3], softmax([1, 2, 0])
  * tf.dispose([x, lp, p]);
  * d.dispose();
- *
- * References:
- * [1] Maddison, Mnih and Teh (2017), "The Concrete Distribution: A Continuous Relaxation
- *     of Discrete Random Variables", ICLR.
- * [2] Jang, Gu and Poole (2017), "Categorical Reparameterization with Gumbel-Softmax", ICLR.
  */
 export class OneHotCategorical extends ParameterizedDistribution {
   /** Number of categories K, the size of the last axis. */

@@ -33,16 +33,16 @@ import { LogitsOrProbs } from './parameters';
  * `probsParameter()` are new tensors to dispose. `validateArgs: false` skips the value
  * checks of the parameter and of `logProb`'s x.
  *
+ * References:
+ * [1] Maddison, Mnih and Teh (2017), "The Concrete Distribution: A Continuous Relaxation
+ *     of Discrete Random Variables", ICLR.
+ * [2] Jang, Gu and Poole (2017), "Categorical Reparameterization with Gumbel-Softmax", ICLR.
+ *
  * @example
  * const d = new RelaxedBernoulli({ logits: [-1, 2], temperature: 0.5 });
  * const y = d.sample(1000, 3);   // [1000, 2] in (0, 1)
  * const lp = d.logProb(y);       // [1000, 2]
  * d.dispose();
- *
- * References:
- * [1] Maddison, Mnih and Teh (2017), "The Concrete Distribution: A Continuous Relaxation
- *     of Discrete Random Variables", ICLR.
- * [2] Jang, Gu and Poole (2017), "Categorical Reparameterization with Gumbel-Softmax", ICLR.
  */
 export class RelaxedBernoulli extends ParameterizedDistribution {
   /** τ > 0. */

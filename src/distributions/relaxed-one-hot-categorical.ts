@@ -33,16 +33,16 @@ import { LogitsOrProbs, SIMPLEX_TOLERANCE } from './parameters';
  * dispose. `validateArgs: false` skips the value checks of the parameter and of
  * `logProb`'s x.
  *
+ * References:
+ * [1] Maddison, Mnih and Teh (2017), "The Concrete Distribution: A Continuous Relaxation
+ *     of Discrete Random Variables", ICLR.
+ * [2] Jang, Gu and Poole (2017), "Categorical Reparameterization with Gumbel-Softmax", ICLR.
+ *
  * @example
  * const d = new RelaxedOneHotCategorical({ logits: [1, 2, 0], temperature: 0.5 });
  * const y = d.sample(1000, 42);   // [1000, 3], rows on the simplex
  * const lp = d.logProb(y);        // [1000]
  * d.dispose();
- *
- * References:
- * [1] Maddison, Mnih and Teh (2017), "The Concrete Distribution: A Continuous Relaxation
- *     of Discrete Random Variables", ICLR.
- * [2] Jang, Gu and Poole (2017), "Categorical Reparameterization with Gumbel-Softmax", ICLR.
  */
 export class RelaxedOneHotCategorical extends ParameterizedDistribution {
   /** Number of categories K, the size of the last axis. */

@@ -16,11 +16,14 @@ import { fail } from '../validate';
  * starts it).
  *
  * @example
+ * const problem = { logits: [1, 1, 1], family: 'categorical' as const, loss: squaredErrorLoss([0.2, 0.7, 0.1]) };
  * const baseline = new MovingAverageBaseline({ decay: 0.9 });
- * for (let t = 0; t < steps; t++) {
+ * const rng = new Random(0);
+ * for (let t = 0; t < 20; t++) {
  *   const { grad } = reinforce(problem, { numSamples: 100, seed: rng, baseline });
- *   ...
+ *   grad.dispose();  // a training loop would step the logits with it
  * }
+ * console.log(baseline.value);  // close to E_q[f] at these logits
  */
 export class MovingAverageBaseline {
   readonly decay: number;

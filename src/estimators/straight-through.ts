@@ -18,15 +18,17 @@ import { fail } from '../validate';
  * [n, ...batchShape] has no event axis: add one with `y.expandDims(-1)` first, or
  * the last batch axis will be read as categories.
  *
- * @example
- * const d = new RelaxedOneHotCategorical({ logits: [1, 2, 0], temperature: 0.5 });
- * const y = straightThrough(d.sample(1000, 0));      // one-hot rows, soft gradients
- * const b = straightThrough(new RelaxedBernoulli({ logits: [0.3], temperature: 1 }).sample(10, 0)); // [10, 1] of 0/1
- *
  * References:
  * [1] Bengio, Léonard and Courville (2013), "Estimating or Propagating Gradients Through
  *     Stochastic Neurons for Conditional Computation", arXiv:1308.3432.
  * [2] Jang, Gu and Poole (2017), "Categorical Reparameterization with Gumbel-Softmax", ICLR.
+ *
+ * @example
+ * const d = new RelaxedOneHotCategorical({ logits: [1, 2, 0], temperature: 0.5 });
+ * const y = straightThrough(d.sample(1000, 0));      // one-hot rows, soft gradients
+ * const b = straightThrough(new RelaxedBernoulli({ logits: [0.3], temperature: 1 }).sample(10, 0)); // [10, 1] of 0/1
+ * tf.dispose([y, b]);
+ * d.dispose();
  */
 export function straightThrough(y: tf.Tensor): tf.Tensor {
   const fn = 'straightThrough';
@@ -51,7 +53,16 @@ const identityGradient = tf.customGrad((...args) => {
  * objective as a constant, such as the loss weighting a score.
  *
  * @example
- * const surrogate = tf.mean(tf.add(f, tf.mul(stopGradient(f), logProb)));  // ∇ = mean(∇f + f ∇log q)
+ * // The score-function surrogate mean(f · log q(y)), where f is a constant weight:
+ * const logits = tf.tensor1d([0.5, -0.5]);
+ * const y = tf.tensor2d([[1, 0], [0, 1]]);
+ * const g = tf.grad((l: tf.Tensor) => {
+ *   const f = tf.sum(tf.mul(y, l), 1);                      // depends on l, but is held fixed
+ *   const logProb = tf.sum(tf.mul(y, tf.logSoftmax(l)), 1);
+ *   return tf.mean(tf.mul(stopGradient(f), logProb));
+ * })(logits);
+ * g.print();
+ * tf.dispose([logits, y, g]);
  */
 export const stopGradient: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args) => {
   const x = args[0] as tf.Tensor;

@@ -62,18 +62,21 @@ export interface OptimizeOptions {
  *
  * Each step is one estimator call inside `tf.tidy` plus one update, so
  * `tf.memory().numTensors` is the same after the loop as before it. Only recorded
- * steps read anything back from the backend (the loss, q's probabilities, ‖ĝ‖), and
- * a non-finite logit is reported at the next recorded step.
+ * steps read anything back from the backend (the loss, q's probabilities, ‖ĝ‖). A
+ * recorded step with a non-finite loss or estimate throws before its update; an
+ * unrecorded one is not applied, and the next record throws, saying how many steps
+ * were skipped. Either way the logits keep their last finite values.
  *
  * @example
  * const logits = tf.variable(tf.tensor1d([1, 1, 1]));
  * const history = optimize({
  *   logits, estimator: 'st-gumbel-softmax',
  *   problem: { family: 'categorical', loss: squaredErrorLoss(SQUARED_ERROR_CATEGORICAL_TARGET) },
- *   steps: 10_000, learningRate: 0.01, numSamples: 1000, seed: 0,
- *   temperature: 5, recordEvery: 500,
+ *   steps: 1000, learningRate: 0.01, numSamples: 100, seed: 0,
+ *   temperature: 5, recordEvery: 100,
  * });
- * history.exactLoss.at(-1);  // the true objective at the end
+ * console.log(history.exactLoss.at(-1));  // the true objective at the end
+ * logits.dispose();
  */
 export function optimize(options: OptimizeOptions): TrainingHistory {
   const fn = 'optimize';
@@ -164,7 +167,11 @@ function append(history: TrainingHistory, r: TrainingRecord): void {
  * plus any constant fields given (e.g. {estimator: 'reinforce'}) to colour by.
  *
  * @example
- * lineChart({ data: historyRows(history, { estimator: 'reinforce' }), x: 'step', y: 'exactLoss', color: 'estimator' })
+ * const logits = tf.variable(tf.tensor1d([1, 1, 1]));
+ * const history = optimize({ logits, estimator: 'reinforce', problem: { family: 'categorical', loss: squaredErrorLoss([0.2, 0.7, 0.1]) },
+ *   steps: 100, learningRate: 0.1, numSamples: 100, seed: 0, baseline: 'leave-one-out' });
+ * const spec = lineChart({ data: historyRows(history, { estimator: 'reinforce' }), x: 'step', y: 'exactLoss', color: 'estimator' });
+ * logits.dispose();
  */
 export function historyRows(history: TrainingHistory, extra: Record<string, string | number> = {}): Record<string, number | string | null>[] {
   return history.step.map((step, i) => {

@@ -29,7 +29,8 @@ export const MAX_LABELLED_CELLS = 1000;
  * height that are whole multiples of the cell counts (56 for 28 × 28 pixels).
  *
  * @example
- * heatmap({ data: pixels, x: 'col', y: 'row', value: 'ink', scheme: 'greys' })
+ * const pixels = Array.from({ length: 28 * 28 }, (_, i) => ({ row: Math.floor(i / 28), col: i % 28, ink: (i % 7) / 6 }));
+ * const spec = heatmap({ data: pixels, x: 'col', y: 'row', value: 'ink', scheme: 'greys', width: 56, height: 56 });
  */
 export function heatmap(o: HeatmapOptions): ChartSpec {
   checkBaseOptions('heatmap', o);

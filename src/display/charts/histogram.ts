@@ -39,7 +39,12 @@ export function binDensity(values: ArrayLike<number>, bins: number, extent?: [nu
  * A density histogram of samples, optionally against an analytic density.
  *
  * @example
- * histogram({ values: samples, bins: 40, density: curve, title: 'Gumbel samples' })
+ * const samples = new Random(0).gumbelArray(10_000);
+ * const curve = Array.from({ length: 81 }, (_, i) => {
+ *   const x = -3 + i * 0.1;
+ *   return { x, y: Math.exp(-x - Math.exp(-x)) };  // the standard Gumbel density
+ * });
+ * const spec = histogram({ values: samples, bins: 40, density: curve, title: 'Gumbel samples' });
  */
 export function histogram(o: HistogramOptions): ChartSpec {
   checkBaseOptions('histogram', o);

@@ -22,7 +22,11 @@ export interface LineOptions extends BaseOptions {
  * A line chart, one line per value of `color`.
  *
  * @example
- * lineChart({ data: history, x: 'step', y: 'loss', color: 'estimator', title: 'Loss' })
+ * const rows = [0, 1, 2, 3].flatMap((step) => [
+ *   { step, loss: 1 / (step + 1), estimator: 'reinforce' },
+ *   { step, loss: 0.8 / (step + 1), estimator: 'st-gumbel-softmax' },
+ * ]);
+ * const spec = lineChart({ data: rows, x: 'step', y: 'loss', color: 'estimator', title: 'Loss' });
  */
 export function lineChart(o: LineOptions): ChartSpec {
   checkBaseOptions('lineChart', o);

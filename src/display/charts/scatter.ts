@@ -17,7 +17,9 @@ export interface ScatterOptions extends BaseOptions {
  * A scatter plot.
  *
  * @example
- * scatter({ data: points, x: 'z0', y: 'z1', color: 'temperature', title: 'Relaxed samples' })
+ * const u = new Random(1).uniformArray(200);
+ * const points = Array.from({ length: 100 }, (_, i) => ({ z0: u[2 * i], z1: u[2 * i + 1], temperature: i < 50 ? 'τ = 0.5' : 'τ = 2' }));
+ * const spec = scatter({ data: points, x: 'z0', y: 'z1', color: 'temperature', title: 'Relaxed samples' });
  */
 export function scatter(o: ScatterOptions): ChartSpec {
   checkBaseOptions('scatter', o);

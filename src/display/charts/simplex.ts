@@ -31,7 +31,12 @@ function cells(bins: number): Cell[] {
  * @returns one row per cell: { i, j, up, count, density }
  *
  * @example
+ * const q = new RelaxedOneHotCategorical({ logits: [1, 0, -1], temperature: 0.5 });
+ * const samples = q.sample(1000, 0);           // [1000, 3] points of the simplex
  * const rows = simplexHistogram(samples.dataSync(), 3, 20);
+ * const spec = heatmap({ data: rows, x: 'i', y: 'up', value: 'density' });
+ * tf.dispose([samples]);
+ * q.dispose();
  */
 export function simplexHistogram(points: ArrayLike<number>, stride: number, bins: number): Row[] {
   if (!Number.isInteger(stride) || stride < 2) fail('simplexHistogram', 'stride', 'a whole number ≥ 2 (values per point)', stride);

@@ -22,10 +22,19 @@ export interface HistogramSliderOptions extends BaseOptions {
 
 /**
  * @example
- * histogramSlider({
- *   panels: taus.map((tau) => ({ value: tau, samples: samplesAt(tau), density: curveAt(tau) })),
+ * const taus = [0.1, 0.5, 1, 2];
+ * const samplesAt = (tau: number) => {
+ *   const q = new RelaxedBernoulli({ logits: [0.5], temperature: tau });
+ *   const x = q.sample(2000, 0);
+ *   const values = x.dataSync().slice();
+ *   x.dispose();
+ *   q.dispose();
+ *   return values;
+ * };
+ * const spec = histogramSlider({
+ *   panels: taus.map((tau) => ({ value: tau, samples: samplesAt(tau) })),
  *   param: { name: 'tau', min: 0.1, max: 2, step: 0.1, initial: 0.5 }, extent: [0, 1],
- * })
+ * });
  */
 export function histogramSlider(o: HistogramSliderOptions): ChartSpec {
   checkBaseOptions('histogramSlider', o);

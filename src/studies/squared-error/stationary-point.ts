@@ -96,8 +96,10 @@ export interface StationaryPoint {
  * for m free logits.
  *
  * @example
- * const point = findStationaryLogits({ gradient: g, initial: [0, 1, 0], family: 'categorical' });
- * point.probs;  // where SGD with this estimator settles
+ * const g = meanGradient({ estimator: 'st-gumbel-softmax', family: 'categorical',
+ *   loss: squaredErrorLoss([0.2, 0.7, 0.1]), numSamples: 20_000, seed: 1, temperature: 5 });
+ * const point = findStationaryLogits({ gradient: g, initial: [0, 1, 0], family: 'categorical', tolerance: 1e-5 });
+ * console.log(point.probs);  // where SGD with this estimator settles
  */
 export function findStationaryLogits(options: StationaryPointOptions): StationaryPoint {
   const fn = 'findStationaryLogits';

@@ -81,7 +81,9 @@ export function trainToyArgmax(
  * @returns a number in [0, 1].
  *
  * @example
- * toyArgmaxAccuracy(model, [[3, 2, 0, 4, 1], [0, 4, 1, 2, 3]]);  // 0, 0.5 or 1
+ * const model = new ToyArgmaxModel({ numValues: 5, head: 'gumbel-softmax', temperature: 0.75 });
+ * console.log(toyArgmaxAccuracy(model, [[3, 2, 0, 4, 1], [0, 4, 1, 2, 3]]));  // 0, 0.5 or 1
+ * model.dispose();
  */
 export function toyArgmaxAccuracy(model: ToyArgmaxModel, arrays: number[][]): number {
   const fn = 'toyArgmaxAccuracy';
