@@ -1,11 +1,14 @@
-"""Re-executes the notebooks headlessly on the tslab kernel.
+"""Re-executes the notebooks headlessly, on the tslab kernel unless told otherwise.
 
-    python scripts/run_notebooks.py              # run every notebook, fail on any cell error
-    python scripts/run_notebooks.py 01 03        # only the notebooks whose names start so
-    python scripts/run_notebooks.py --inplace    # also save the fresh outputs into the files
+    python scripts/run_notebooks.py                 # run every notebook, fail on any cell error
+    python scripts/run_notebooks.py 01 03           # only the notebooks whose names start so
+    python scripts/run_notebooks.py --kernel deno   # on Deno's kernel (scripts/setup-deno.sh installs it)
+    python scripts/run_notebooks.py --inplace       # also save the fresh outputs into the files (tslab only)
 
 tslab reports a failing cell only through the execute reply's status (no `error`
 message), which nbclient checks; so a failed assertion cell fails the run here.
+Deno's kernel sends an `error` message as well. The committed outputs come from the
+default kernel, tslab, so --inplace refuses any other.
 """
 import argparse
 import pathlib
@@ -13,10 +16,14 @@ import sys
 import time
 
 import nbformat
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
+KERNELS = ("tslab", "deno")
+DEFAULT_KERNEL = "tslab"
+SETUP = {"tslab": "scripts/setup.sh", "deno": "scripts/setup-deno.sh"}
 
 
 def select(prefixes):
@@ -31,17 +38,22 @@ def select(prefixes):
 
 
 def first_error_text(cell):
-    for out in cell.get("outputs", []):
-        if out.get("name") == "stderr" or out.get("output_type") == "error":
-            return "".join(out.get("text", "")) or "\n".join(out.get("traceback", []))
+    """The cell's error message: its `error` output (Deno), else its first stderr text (tslab)."""
+    outputs = cell.get("outputs", [])
+    for out in outputs:
+        if out.get("output_type") == "error":
+            return "\n".join(out.get("traceback", [])) or f"{out.get('ename')}: {out.get('evalue')}"
+    for out in outputs:
+        if out.get("name") == "stderr":
+            return "".join(out.get("text", ""))
     return ""
 
 
-def run(path, inplace, timeout):
+def run(path, inplace, timeout, kernel):
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
-        kernel_name="tslab",
+        kernel_name=kernel,
         timeout=timeout,
         record_timing=False,  # keeps re-executed notebooks identical apart from printed timings
         resources={"metadata": {"path": str(NOTEBOOKS)}},
@@ -51,7 +63,9 @@ def run(path, inplace, timeout):
     try:
         client.execute()
     except (CellExecutionError, CellTimeoutError) as exc:
-        failed = next((c for c in nb.cells if c.cell_type == "code" and first_error_text(c)), None)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        failed = next((c for c in code if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+        failed = failed or next((c for c in code if first_error_text(c)), None)
         detail = first_error_text(failed) if failed else ""
         source = failed.source.strip().splitlines()[:6] if failed else []
         error = "\n".join(["    " + line for line in source] + ["  " + (detail.strip() or str(exc).strip()[:2000])])
@@ -66,11 +80,20 @@ def main():
     parser.add_argument("names", nargs="*", help="notebook name prefixes, e.g. 00 or 01-reinforce")
     parser.add_argument("--inplace", action="store_true", help="save the executed notebooks with their outputs")
     parser.add_argument("--timeout", type=int, default=900, help="seconds allowed for one cell")
+    parser.add_argument("--kernel", choices=KERNELS, default=DEFAULT_KERNEL, help="the Jupyter kernel to run on (default: %(default)s)")
     args = parser.parse_args()
+    if args.inplace and args.kernel != DEFAULT_KERNEL:
+        parser.error(f"--inplace saves outputs only from the default kernel, {DEFAULT_KERNEL}")
+
+    try:
+        KernelSpecManager().get_kernel_spec(args.kernel)
+    except NoSuchKernel:
+        sys.exit(f"run_notebooks: the {args.kernel} kernel is not registered; run bash {SETUP[args.kernel]}")
 
     passed, failed = 0, 0
+    print(f"kernel: {args.kernel}", flush=True)
     for path in select(args.names):
-        seconds, error = run(path, args.inplace, args.timeout)
+        seconds, error = run(path, args.inplace, args.timeout, args.kernel)
         if error is None:
             passed += 1
             print(f"ok    {path.name}  {seconds:6.1f} s{'  (outputs saved)' if args.inplace else ''}", flush=True)

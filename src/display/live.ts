@@ -3,17 +3,31 @@
  * that grows. In JupyterLab both outputs are replaced (update_display_data), and the
  * saved notebook keeps the last chart, with its SVG. In a plain node script the
  * progress goes to the terminal and the final chart to an SVG file.
+ *
+ * Works in both kernels. tslab takes each update at once. Deno's kernel takes it
+ * asynchronously: a loop that never awaits shows its progress only when it ends
+ * (then only the newest state is sent), and `finish` waits for every update.
  */
 import { randomBytes } from 'crypto';
 import { ChartSpec, renderSvg } from './render';
 import { inJupyter, sendBundle } from './jupyter';
 import { chartBundle, show, VEGA_LITE_MIME } from './show';
 
+/**
+ * A progress line and a chart that a loop replaces in place.
+ *
+ * @example
+ * const live = new LiveDisplay();
+ * for (let step = 0; step < 1000; step++) live.update(`step ${step}`, lineChart({ data: rows, x: 'step', y: 'loss' }));
+ * await live.finish('done', lineChart({ data: rows, x: 'step', y: 'loss' }));
+ */
 export class LiveDisplay {
   private readonly progressId = randomBytes(8).toString('hex');
   private readonly chartId = randomBytes(8).toString('hex');
   private readonly shown = new Set<string>();
   private lastSent = -Infinity;
+  /** Settles when every bundle sent so far has been taken by the kernel. */
+  private pending: Promise<void> = Promise.resolve();
 
   /** @param minIntervalMs updates closer together than this are skipped, so drawing never dominates the loop. */
   constructor(private readonly minIntervalMs = 400) {}
@@ -38,6 +52,7 @@ export class LiveDisplay {
       return;
     }
     this.send(status, chartBundle(spec, await renderSvg(spec)));
+    await this.pending;
   }
 
   private send(status: string, chart?: Record<string, unknown>): void {
@@ -47,7 +62,11 @@ export class LiveDisplay {
 
   /** The first bundle for an id creates the output; later ones replace it. */
   private sendTo(displayId: string, data: Record<string, unknown>): void {
-    sendBundle(data, { displayId, update: this.shown.has(displayId) });
+    const sent = sendBundle(data, { displayId, update: this.shown.has(displayId) });
     this.shown.add(displayId);
+    this.pending = Promise.all([this.pending, sent]).then(() => undefined);
+    // Marked as handled here, so a failed update is reported once, by `finish`, rather
+    // than as an unhandled rejection that could end the kernel.
+    this.pending.catch(() => undefined);
   }
 }

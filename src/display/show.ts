@@ -1,18 +1,46 @@
 /**
- * `show(spec)`: one chart, as a live Vega-Lite chart in JupyterLab and as SVG
- * everywhere else (GitHub, nbconvert HTML, a plain node script).
+ * `show(spec)`: one chart, as a live Vega-Lite chart in JupyterLab (on the tslab or
+ * the Deno kernel) and as SVG everywhere else (GitHub, nbconvert HTML, a plain script).
  */
 import { mkdirSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { tmpdir } from 'os';
+import { isAbsolute, join } from 'path';
+import { fail } from '../validate';
 import { ChartSpec, renderSvg, specHash } from './render';
 import { inJupyter, MimeBundle, sendBundle } from './jupyter';
 
 /** The MIME type JupyterLab renders with its bundled Vega-Lite 5. */
 export const VEGA_LITE_MIME = 'application/vnd.vegalite.v5+json';
 
-/** Where charts go outside Jupyter; DISCRETE_GRADIENTS_OUT overrides it. */
+/**
+ * Where charts go outside Jupyter: the absolute folder in DISCRETE_GRADIENTS_OUT, or
+ * else `discrete-gradients/charts` in the system's temporary folder. It never depends
+ * on the directory the process started in, and nothing is written anywhere else.
+ */
 export function chartDirectory(): string {
-  return process.env.DISCRETE_GRADIENTS_OUT ?? join(process.cwd(), 'out', 'charts');
+  const chosen = process.env.DISCRETE_GRADIENTS_OUT;
+  if (chosen !== undefined && chosen !== '') {
+    if (!isAbsolute(chosen)) fail('chartDirectory', 'DISCRETE_GRADIENTS_OUT', 'an absolute path', chosen);
+    return chosen;
+  }
+  return join(tmpdir(), 'discrete-gradients', 'charts');
+}
+
+/** The longest file-name stem `show` writes: far below every file system's limit. */
+const MAX_STEM = 80;
+
+/**
+ * Sends Markdown to the notebook (on tslab or Deno), or prints it outside Jupyter:
+ * for sentences that quote a measured value, so that prose and outputs cannot disagree.
+ *
+ * @example
+ * // compile-only: needs a Jupyter kernel to display; outside one it prints the text
+ * await showMarkdown(`The estimate is **${(0.123).toFixed(3)}**.`);
+ */
+export async function showMarkdown(text: string): Promise<void> {
+  if (typeof text !== 'string') fail('showMarkdown', 'text', 'a string of Markdown', text);
+  if (inJupyter()) await sendBundle({ 'text/markdown': text, 'text/plain': text });
+  else console.log(text);
 }
 
 /** A one-line description of a chart, for `text/plain` and for terminals. */
@@ -36,21 +64,31 @@ export function chartBundle(spec: ChartSpec, svg: string): MimeBundle {
 }
 
 /**
- * Shows a chart. In a notebook it sends one MIME bundle; in a node script it
- * writes `<chartDirectory()>/<name>.svg` and prints where. It resolves to nothing,
- * so that a cell ending in `await show(…)` prints nothing more.
+ * Shows a chart. In a notebook it sends one MIME bundle; in a node script it writes
+ * `<chartDirectory()>/<stem>.svg` and prints where. The stem is `options.name`, or the
+ * title made file-safe, followed by a hash of the spec, so that two charts with titles
+ * that reduce to the same name never overwrite each other; a name may hold letters,
+ * digits, '-' and '_' only, so no file lands outside that folder. It resolves to
+ * nothing, so that a cell ending in `await show(…)` prints nothing more.
  *
  * @example
- * await show(lineChart({ data: history, x: 'step', y: 'loss', title: 'Loss' }));
+ * // compile-only: writes a file outside Jupyter
+ * await show(lineChart({ data: [{ step: 0, loss: 1 }, { step: 1, loss: 0.5 }], x: 'step', y: 'loss', title: 'Loss' }));
  */
 export async function show(spec: ChartSpec, options: { name?: string } = {}): Promise<void> {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) fail('show', 'spec', 'a Vega-Lite spec (an object)', spec);
+  if (options === null || typeof options !== 'object') fail('show', 'options', 'an object {name?}', options);
+  const { name } = options;
+  if (name !== undefined && (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,80}$/.test(name))) {
+    fail('show', 'options.name', `1 to ${MAX_STEM} letters, digits, '-' or '_' (it names a file in chartDirectory())`, name);
+  }
   const svg = await renderSvg(spec);
   if (inJupyter()) {
-    sendBundle(chartBundle(spec, svg));
+    await sendBundle(chartBundle(spec, svg));
   } else {
     const dir = chartDirectory();
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${options.name ?? fileNameFor(spec)}.svg`);
+    const file = join(dir, `${name ?? fileNameFor(spec)}.svg`);
     writeFileSync(file, svg);
     console.log(`${describeChart(spec)} written to ${file}`);
   }
@@ -58,6 +96,7 @@ export async function show(spec: ChartSpec, options: { name?: string } = {}): Pr
 
 function fileNameFor(spec: ChartSpec): string {
   const title = (spec as { title?: unknown }).title;
-  const slug = typeof title === 'string' ? title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') : '';
-  return slug === '' ? `chart-${specHash(spec)}` : slug;
+  const text = typeof title === 'string' ? title : '';
+  const slug = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, MAX_STEM - 20);
+  return `${slug === '' ? 'chart' : slug}-${specHash(spec)}`;
 }
