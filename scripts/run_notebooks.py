@@ -4,6 +4,7 @@
     python scripts/run_notebooks.py 01 03           # only the notebooks whose names start so
     python scripts/run_notebooks.py --kernel deno   # on Deno's kernel (scripts/setup-deno.sh installs it)
     python scripts/run_notebooks.py --inplace       # also save the fresh outputs into the files (tslab only)
+    python scripts/run_notebooks.py --check-reproducible   # also fail where outputs differ from the committed ones
 
 tslab reports a failing cell only through the execute reply's status (no `error`
 message), which nbclient checks; so a failed assertion cell fails the run here.
@@ -11,6 +12,7 @@ Deno's kernel sends an `error` message as well. The committed outputs come from 
 default kernel, tslab, so --inplace refuses any other.
 """
 import argparse
+import copy
 import pathlib
 import sys
 import time
@@ -19,6 +21,9 @@ import nbformat
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from reproducibility import differences  # noqa: E402  (a sibling script, not a package)
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parent.parent / "notebooks"
 KERNELS = ("tslab", "deno")
@@ -49,8 +54,9 @@ def first_error_text(cell):
     return ""
 
 
-def run(path, inplace, timeout, kernel):
+def run(path, inplace, timeout, kernel, reproducible=False):
     nb = nbformat.read(path, as_version=4)
+    committed = copy.deepcopy(nb)
     client = NotebookClient(
         nb,
         kernel_name=kernel,
@@ -70,6 +76,13 @@ def run(path, inplace, timeout, kernel):
         source = failed.source.strip().splitlines()[:6] if failed else []
         error = "\n".join(["    " + line for line in source] + ["  " + (detail.strip() or str(exc).strip()[:2000])])
     seconds = time.perf_counter() - start
+    if reproducible and error is None:
+        # The README promises that re-executing reproduces the committed outputs.
+        changed = differences(committed, nb)
+        if changed:
+            error = "  does not reproduce its committed outputs (lines that report times aside):\n" + "\n".join(
+                "    " + line for line in changed
+            ) + "\n  re-execute it with `npm run reproduce -- " + path.stem[:2] + "` if the change is intended"
     if inplace and error is None:
         nbformat.write(nb, path)
     return seconds, error
@@ -80,6 +93,8 @@ def main():
     parser.add_argument("names", nargs="*", help="notebook name prefixes, e.g. 00 or 01-reinforce")
     parser.add_argument("--inplace", action="store_true", help="save the executed notebooks with their outputs")
     parser.add_argument("--timeout", type=int, default=900, help="seconds allowed for one cell")
+    parser.add_argument("--check-reproducible", action="store_true",
+                        help="also fail a notebook whose fresh outputs differ from its committed ones (times aside)")
     parser.add_argument("--kernel", choices=KERNELS, default=DEFAULT_KERNEL, help="the Jupyter kernel to run on (default: %(default)s)")
     args = parser.parse_args()
     if args.inplace and args.kernel != DEFAULT_KERNEL:
@@ -93,7 +108,7 @@ def main():
     passed, failed = 0, 0
     print(f"kernel: {args.kernel}", flush=True)
     for path in select(args.names):
-        seconds, error = run(path, args.inplace, args.timeout, args.kernel)
+        seconds, error = run(path, args.inplace, args.timeout, args.kernel, args.check_reproducible)
         if error is None:
             passed += 1
             print(f"ok    {path.name}  {seconds:6.1f} s{'  (outputs saved)' if args.inplace else ''}", flush=True)

@@ -3,6 +3,7 @@
 #   1. the npm packages (again only when package.json or package-lock.json change);
 #   2. .venv, a Python environment with the pinned JupyterLab and nbclient;
 #   3. the tslab kernel, registered inside .venv and pointing at this project's tslab;
+#   3b. Deno's Jupyter kernel, also inside .venv (scripts/setup-deno.sh);
 #   4. the build of src/ into dist/, which the notebooks import.
 # This is all that `npm start` needs. The browser that only the tests use is set up by
 # scripts/setup-browser.sh, which `npm test` runs after this script.
@@ -54,6 +55,9 @@ else
   say "registering the tslab kernel in .venv"
   node_modules/.bin/tslab install --python="$root/.venv/bin/python" --sys-prefix --binary="$tslab_bin"
 fi
+
+# 3b. Deno's Jupyter kernel, the second kernel the notebooks run on (from the npm registry).
+bash scripts/setup-deno.sh || say "Deno is not available; the notebooks run on tslab only"
 
 # 4. The library build (tsc is incremental, so an unchanged tree costs little).
 say "building src/ into dist/"

@@ -51,6 +51,10 @@ function loadProblem(name: BackendName): string | null {
         // Native TensorFlow logs start-up notices to stderr, which would land in every
         // notebook's outputs; level 1 keeps its warnings and errors.
         process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
+        // tfjs-node calls util.isNullOrUndefined, which Deno's node:util lacks (it was
+        // removed from Node's documentation long ago); without it every op throws there.
+        const util = require('util') as { isNullOrUndefined?: (x: unknown) => boolean };
+        util.isNullOrUndefined ??= (x: unknown) => x === null || x === undefined;
       }
       require(pkg);
     } catch (error) {
@@ -98,6 +102,8 @@ export function availableBackends(): BackendName[] {
  * await initBackend('cpu');   // force the reference backend
  */
 export async function initBackend(name?: string): Promise<BackendName> {
+  // Only a missing argument means "choose": null or '' is a mistake, not a request for the default.
+  if (name !== undefined && (typeof name !== 'string' || name === '')) fail('initBackend', 'name', `one of ${BACKEND_NAMES.join(', ')} (or no argument)`, name);
   const forced = name ?? process.env[BACKEND_ENV];
   if (forced !== undefined && forced !== '') {
     const wanted = checkName('initBackend', name === undefined ? BACKEND_ENV : 'name', forced);
