@@ -1,5 +1,5 @@
 /**
- * ReinMax (Liu, Zhao, Chen, Gao & Han 2023, "Bridging Discrete and Backpropagation:
+ * ReinMax (Liu, Dong, Liu, Yu & Gao 2023, "Bridging Discrete and Backpropagation:
  * Straight-Through and Beyond", NeurIPS): a straight-through estimator whose backward
  * pass is a second-order (Heun's method) approximation of the gradient, where plain
  * straight-through is the first-order (forward Euler) one.

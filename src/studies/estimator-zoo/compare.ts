@@ -34,6 +34,8 @@ export interface ZooRow {
   mse: number;
   /** Mean cos(ĝ, ∇). */
   cosine: number;
+  /** mean ĝ over the M repeats, flattened in the logits' row-major order: what two estimators' expectations are compared by. */
+  mean: number[];
   /** Wall-clock milliseconds per estimate (mean over the repeats). */
   msPerEstimate: number;
 }
@@ -49,12 +51,24 @@ export interface CompareOptions {
 }
 
 /**
- * The number of samples with which `name` spends at most `budget` loss evaluations:
- * one trial call with numSamples = 1 (2 where an estimator needs a pair) gives the
- * evaluations per sample.
+ * The number of samples with which `name` spends at most `budget` loss evaluations.
+ *
+ * Two trial calls, with numSamples 2 and 4, give the evaluations per sample and the
+ * fixed part (sum-and-sample's summed outcomes); `exact`, whose cost does not depend on
+ * numSamples, gets 1. The trials run with `options` as given, so state in them (a
+ * control variate that tunes, a moving-average baseline) takes their steps: pass
+ * throwaway state, or `tune: false`. A budget too small for 2 samples is refused.
+ * `fn` names the function the user called, for the error messages.
+ *
+ * @example
+ * const { problem } = coupledBernoulli(4);
+ * samplesForBudget('reinforce', problem, {}, 60);  // 60
+ * samplesForBudget('arm', problem, {}, 60);        // 30 pairs
+ * samplesForBudget('rebar', problem, {}, 60);      // 20 draws (3 evaluations each)
  */
-export function samplesForBudget(name: EstimatorName, problem: GradientProblem, options: Record<string, unknown>, budget: number): number {
-  const fn = 'samplesForBudget';
+export function samplesForBudget(
+  name: EstimatorName, problem: GradientProblem, options: Record<string, unknown>, budget: number, fn = 'samplesForBudget',
+): number {
   checkPositiveInteger(fn, 'budget', budget);
   const trial = (n: number) => {
     const { grad, lossEvaluations } = estimateGradient(name, problem, { ...options, numSamples: n, seed: 0 } as EstimatorOptions[EstimatorName]);
@@ -84,6 +98,7 @@ export function samplesForBudget(name: EstimatorName, problem: GradientProblem, 
 export function compareAtEqualCost(problem: GradientProblem, entries: ZooEntry[], options: CompareOptions): ZooRow[] {
   const fn = 'compareAtEqualCost';
   if (!Array.isArray(entries) || entries.length === 0) fail(fn, 'entries', 'a non-empty array of {label, name, options?}', entries);
+  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object {budget, repeats, seed}', options);
   const repeats = checkPositiveInteger(fn, 'repeats', options.repeats);
   if (repeats < 2) fail(fn, 'repeats', 'at least 2 (a variance needs two estimates)', repeats);
   const truth = exact(problem);
@@ -91,14 +106,14 @@ export function compareAtEqualCost(problem: GradientProblem, entries: ZooEntry[]
   truth.grad.dispose();
   return entries.map((entry) => {
     const extra = entry.options ?? {};
-    const numSamples = samplesForBudget(entry.name, problem, extra, options.budget);
+    const numSamples = samplesForBudget(entry.name, problem, extra, options.budget, fn);
     const start = performance.now();
     const run = repeatEstimates(entry.name, problem, { ...extra, numSamples, seed: options.seed } as EstimatorOptions[EstimatorName], repeats);
     const ms = (performance.now() - start) / repeats;
     const stats = gradientStatistics(run.estimates, exactGrad);
     return {
       label: entry.label, estimator: entry.name, numSamples, lossEvaluations: run.lossEvaluations,
-      bias: stats.biasNorm, biasNoise: stats.biasNoise, variance: stats.variance, mse: stats.mse, cosine: stats.cosine,
+      bias: stats.biasNorm, biasNoise: stats.biasNoise, variance: stats.variance, mse: stats.mse, cosine: stats.cosine, mean: stats.mean,
       msPerEstimate: ms,
     };
   });

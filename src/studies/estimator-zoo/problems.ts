@@ -18,6 +18,11 @@ export interface ZooProblem {
 /**
  * E_q[Σ_k (y_k − t_k)²] for one categorical of K = 3 with t = (0.2, 0.7, 0.1), from
  * uniform logits: the toy of the REINFORCE-against-Gumbel-Softmax notebook.
+ *
+ * @example
+ * const { grad } = exact(squaredErrorToy().problem);  // [3]
+ * grad.print();
+ * grad.dispose();
  */
 export function squaredErrorToy(): ZooProblem {
   return {
@@ -35,6 +40,13 @@ export function squaredErrorToy(): ZooProblem {
  * E_b[(b − t)²] for one Bernoulli b, the toy of the REBAR and RELAX papers. With
  * t = 0.499 the two outcomes' losses differ by 0.002, so the gradient is tiny next to
  * the loss itself: the case where REINFORCE without a good baseline drowns in noise.
+ * Logits [1]; the loss gets b [n, 1] and returns [n].
+ *
+ * @example
+ * const toy = thresholdToy(0.499);
+ * const { grad } = exact(toy.problem);  // σ'(0)·(1 − 2·0.499) = 5e-4
+ * grad.print();
+ * grad.dispose();
  */
 export function thresholdToy(target = 0.499, logit = 0): ZooProblem {
   if (!Number.isFinite(target)) fail('thresholdToy', 'target', 'a finite number', target);
@@ -54,7 +66,12 @@ export function thresholdToy(target = 0.499, logit = 0): ZooProblem {
  * D Bernoulli variables and a loss that couples them: the squared distance of their
  * mean from 0.45 plus a pairwise term, (mean(b) − 0.45)² + 0.2·b_1·b_2·…, so no
  * estimator can treat the variables one at a time. Logits spread over [−1, 1].
- * 2^D outcomes: D up to 16 is enumerated exactly.
+ * 2^D outcomes: D up to 16 is enumerated exactly. Logits [D].
+ *
+ * @example
+ * const zoo = coupledBernoulli(12);
+ * const { grad, lossEvaluations } = exact(zoo.problem);  // 4096 loss evaluations
+ * grad.dispose();
  */
 export function coupledBernoulli(numVariables = 12): ZooProblem {
   const D = checkPositiveInteger('coupledBernoulli', 'numVariables', numVariables);
@@ -78,7 +95,12 @@ export function coupledBernoulli(numVariables = 12): ZooProblem {
 /**
  * N categorical variables of K categories with a loss that does not separate: the
  * squared distance of the sum of their one-hot vectors from a target count vector.
- * K^N outcomes (81 for the default N = 4, K = 3).
+ * K^N outcomes (81 for the default N = 4, K = 3). Logits [N, K].
+ *
+ * @example
+ * const zoo = coupledCategorical(4, 3);
+ * const { grad } = exact(zoo.problem);  // [4, 3]
+ * grad.dispose();
  */
 export function coupledCategorical(numVariables = 4, numCategories = 3): ZooProblem {
   const N = checkPositiveInteger('coupledCategorical', 'numVariables', numVariables);
