@@ -49,6 +49,21 @@ function describeUnsafe(value: unknown): string {
   return keys.length === 0 ? 'an empty object' : `an object with keys {${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''}}`;
 }
 
+/**
+ * The most float32 entries one call may allocate for a single array: 2^28, i.e. 1 GiB.
+ * Sizes are checked against it before anything is allocated, so a mistyped size is a
+ * named error rather than an exhausted machine.
+ */
+export const MAX_ENTRIES = 2 ** 28;
+
+/**
+ * Checks that a product of sizes (such as numSamples × event size) stays within
+ * `limit` entries; `what` names the product in the message.
+ */
+export function checkBudget(fn: string, what: string, size: number, limit = MAX_ENTRIES): void {
+  if (!(size <= limit)) fail(fn, what, `at most ${limit} entries in all`, size);
+}
+
 /** Throws the library's standard argument error. */
 export function fail(fn: string, arg: string, rule: string, value: unknown): never {
   throw new Error(`${fn}: ${arg} must be ${rule}, but got ${describe(value)}`);

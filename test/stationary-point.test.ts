@@ -56,7 +56,7 @@ test('the ST Gumbel-Softmax fixed point at τ = 5 lies near the target, as the l
 test('stationary-point helpers refuse bad arguments, naming them', () => {
   const loss = squaredErrorLoss(TARGET);
   assert.throws(() => meanGradient({ estimator: 'reinforce', family: 'categorical', loss, numSamples: 10, seed: 1.5 }), /meanGradient: seed must be a whole number ≥ 0/);
-  assert.throws(() => findStationaryLogits({ gradient: (l) => l, initial: [1], family: 'categorical' }), /findStationaryLogits: logits must be an array of at least 2 numbers for the categorical family, but got \[1\]/);
+  assert.throws(() => findStationaryLogits({ gradient: (l) => l, initial: [1], family: 'categorical' }), /findStationaryLogits: initial must be an array of at least 2 numbers for the categorical family, but got \[1\]/);
   assert.throws(() => findStationaryLogits({ gradient: () => [0], initial: [1, 2], family: 'categorical' }), /gradient\(logits\) must be an array of length 2, but got \[0\]/);
-  assert.throws(() => findStationaryLogits({ gradient: (l) => l, initial: [0, NaN], family: 'categorical' }), /logits must be finite everywhere, but got "NaN at flat index 1"/);
+  assert.throws(() => findStationaryLogits({ gradient: (l) => l, initial: [0, NaN], family: 'categorical' }), /initial must be finite everywhere, but got "NaN at flat index 1"/);
 });

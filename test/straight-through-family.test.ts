@@ -170,13 +170,13 @@ test('bad options are refused with the function, the argument and the value', ()
   const ok = { numSamples: 10, seed: 0, temperature: 1 };
   assert.throws(() => reinmax(problem, { ...ok, temperature: 0.5 }), /^Error: reinmax: temperature must be at least 1 for ReinMax .*, but got 0.5$/);
   assert.throws(() => estimateGradient('reinmax', problem, { ...ok, temperature: 0 }), /estimateGradient\('reinmax'\): temperature must be a finite number > 0, but got 0/);
-  assert.throws(() => straightThroughEstimator(problem, { numSamples: 10, seed: 0 } as typeof ok), /straight-through: temperature must be given .*but got undefined/);
-  assert.throws(() => straightThroughEstimator(problem, { ...ok, numSamples: 0 }), /straight-through: numSamples must be a whole number ≥ 1, but got 0/);
-  assert.throws(() => gumbelRao(problem, { ...ok, conditionalSamples: 0 }), /gumbel-rao: conditionalSamples must be a whole number ≥ 1, but got 0/);
+  assert.throws(() => straightThroughEstimator(problem, { numSamples: 10, seed: 0 } as typeof ok), /straightThroughEstimator: temperature must be given .*but got undefined/);
+  assert.throws(() => straightThroughEstimator(problem, { ...ok, numSamples: 0 }), /straightThroughEstimator: numSamples must be a whole number ≥ 1, but got 0/);
+  assert.throws(() => gumbelRao(problem, { ...ok, conditionalSamples: 0 }), /gumbelRao: conditionalSamples must be a whole number ≥ 1, but got 0/);
   assert.throws(() => gumbelRao(problem, { ...ok, conditionalSamples: 2.5 }), /conditionalSamples must be a whole number ≥ 1, but got 2.5/);
   assert.throws(() => gumbelRao(problem, { ...ok, numSamples: 1e4, conditionalSamples: 1e3 }),
-    /gumbel-rao: conditionalSamples × numSamples × logits.size must be at most 16777216, but got 60000000/);
-  assert.throws(() => gumbelRao(problem, { ...ok, seed: -1 }), /gumbel-rao: seed must be a whole number/);
+    /gumbelRao: conditionalSamples × numSamples × logits.size must be at most 16777216, but got 60000000/);
+  assert.throws(() => gumbelRao(problem, { ...ok, seed: -1 }), /gumbelRao: seed must be a whole number/);
 });
 
 test('no tensor leaks: one new tensor (the gradient) on success, none when the loss throws or is not finite', () => {

@@ -105,12 +105,12 @@ test('named errors: the categorical family for ARM and DisARM, bad k, too many o
     /estimateGradient\('disarm'\): problem.family must be 'bernoulli' \(DisARM is defined/);
   assert.throws(() => disarm(problemOf(coupledBits()), { numSamples: 0, seed: 0 }), /disarm: numSamples must be a whole number ≥ 1, but got 0/);
   assert.throws(() => sumAndSample(categorical, { numSamples: 4, seed: 0, numSummed: 9 }),
-    /sum-and-sample: numSummed must be a whole number in \[0, 9\) \(fewer than the 9 outcomes\), but got 9/);
+    /sumAndSample: numSummed must be a whole number in \[0, 9\) \(fewer than the 9 outcomes\), but got 9/);
   assert.throws(() => sumAndSample(categorical, { numSamples: 4, seed: 0, numSummed: -1 }), /numSummed must be a whole number in \[0, 9\).*but got -1/);
   assert.throws(() => sumAndSample(categorical, { numSamples: 4, seed: 0, numSummed: 1.5 }), /but got 1.5/);
   const wide: GradientProblem = { logits: tf.zeros([17]), family: 'bernoulli', loss: (b) => tf.sum(b, 1) };
   assert.throws(() => sumAndSample(wide, { numSamples: 4, seed: 0 }),
-    new RegExp(`sum-and-sample: the event space of bernoulli logits of shape \\[17\\] must be at most ${MAX_EXACT_EVENTS} outcomes .*but got 131072`));
+    new RegExp(`sumAndSample: the event space of bernoulli logits of shape \\[17\\] must be at most ${MAX_EXACT_EVENTS} outcomes .*but got 131072`));
   (wide.logits as tf.Tensor).dispose();
   for (const name of ['arm', 'disarm', 'sum-and-sample'] as const) {
     assert.throws(() => estimateGradient(name, { ...problemOf(coupledBits()), logits: [0, NaN, 1] }, { numSamples: 4, seed: 0 }),

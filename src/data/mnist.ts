@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { Seed, toRandom } from '../random';
-import { fail } from '../validate';
+import { checkIndex, fail } from '../validate';
 
 /** Pixels per digit: 28 × 28. */
 export const PIXELS = 784;
@@ -79,12 +79,19 @@ export function loadDigits(directory: string = defaultDigitsDirectory()): Digits
  * change the data at each epoch; a fixed threshold keeps every run comparable.)
  */
 export function binarise(digits: Digits, threshold = 0.5): Digits {
+  checkDigits('binarise', digits);
+  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) fail('binarise', 'threshold', 'a number in [0, 1]', threshold);
   const images = digits.images.map((v) => (v > threshold ? 1 : 0));
   return { images, labels: digits.labels.slice(), count: digits.count };
 }
 
 /** The rows `order` of a set of digits, as a new set. */
 export function selectDigits(digits: Digits, order: ArrayLike<number>): Digits {
+  const fn = 'selectDigits';
+  checkDigits(fn, digits);
+  if (order === null || typeof order !== 'object' || typeof order.length !== 'number') fail(fn, 'order', 'an array of indices', order);
+  const count = digits.labels.length;
+  for (let i = 0; i < order.length; i++) checkIndex(fn, `order[${i}]`, order[i], count);
   const images = new Float32Array(order.length * PIXELS);
   const labels = new Int32Array(order.length);
   for (let i = 0; i < order.length; i++) {
@@ -102,6 +109,8 @@ export function selectDigits(digits: Digits, order: ArrayLike<number>): Digits {
  * const { train, test } = splitDigits(binarise(loadDigits()), { testCount: 2000, seed: 0 });
  */
 export function splitDigits(digits: Digits, options: { testCount: number; seed: Seed }): { train: Digits; test: Digits } {
+  checkDigits('splitDigits', digits);
+  if (options === null || typeof options !== 'object') fail('splitDigits', 'options', 'an object {testCount, seed}', options);
   const { testCount } = options;
   if (!Number.isInteger(testCount) || testCount < 1 || testCount >= digits.count) {
     fail('splitDigits', 'testCount', `a whole number in [1, ${digits.count - 1}]`, testCount);
@@ -109,4 +118,11 @@ export function splitDigits(digits: Digits, options: { testCount: number; seed: 
   const order = toRandom(options.seed, 'splitDigits').permutation(digits.count);
   const cut = digits.count - testCount;
   return { train: selectDigits(digits, order.slice(0, cut)), test: selectDigits(digits, order.slice(cut)) };
+}
+
+/** Checks a Digits object: images of count × PIXELS floats and count labels. */
+function checkDigits(fn: string, digits: Digits): void {
+  const ok = digits !== null && typeof digits === 'object' && digits.images instanceof Float32Array &&
+    digits.labels instanceof Int32Array && digits.images.length === digits.labels.length * PIXELS;
+  if (!ok) fail(fn, 'digits', 'a Digits object {images, labels, count} as loadDigits returns', digits);
 }

@@ -4,6 +4,7 @@
 import { createHash } from 'crypto';
 import * as vega from 'vega';
 import { compile, TopLevelSpec } from 'vega-lite';
+import { fail } from '../validate';
 
 /** A Vega-Lite v5 specification, as JupyterLab renders it. */
 export type ChartSpec = TopLevelSpec;
@@ -12,9 +13,27 @@ export type ChartSpec = TopLevelSpec;
  * Renders a spec to an SVG string with no browser and no canvas.
  *
  * Text widths are estimated, so labels may sit a few pixels off from the live chart.
+ *
+ * Data must be inline (`data: { values: [...] }`): a `url` anywhere in the spec is
+ * refused with a named error, and the loader refuses every file and network read as
+ * well, so rendering a spec from elsewhere can never read a local file into an SVG.
+ *
+ * @example
+ * const svg = await renderSvg(lineChart({ data: [{ step: 0, loss: 1 }, { step: 1, loss: 0.5 }], x: 'step', y: 'loss' }));
+ * console.log(svg.slice(0, 4)); // '<svg'
  */
 export async function renderSvg(spec: ChartSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const fn = 'renderSvg';
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) fail(fn, 'spec', 'a Vega-Lite spec (an object)', spec);
+  const url = findUrl(spec, 'spec');
+  if (url !== null) fail(fn, url.path, 'absent: data must be inline values, never a file or URL', url.value);
+  let parsed: vega.Runtime;
+  try {
+    parsed = vega.parse(compile(spec).spec);
+  } catch (error) {
+    throw new Error(`${fn}: spec must be a valid Vega-Lite v5 spec, but Vega-Lite said: ${String((error as Error)?.message ?? error).split('\n')[0]}`);
+  }
+  const view = new vega.View(parsed, { renderer: 'none', loader: refusingLoader() });
   try {
     return normaliseIds(await view.toSVG(), specHash(spec));
   } finally {
@@ -46,4 +65,23 @@ export function normaliseIds(svg: string, prefix: string): string {
       .replace(new RegExp(`#${escaped}(?=[")])`, 'g'), `#${fresh}`);
   });
   return out;
+}
+
+/** The first `url` key anywhere in a spec, with its path, or null; depth-limited against cycles. */
+function findUrl(value: unknown, path: string, depth = 0): { path: string; value: unknown } | null {
+  if (depth > 64 || value === null || typeof value !== 'object') return null;
+  for (const [key, child] of Object.entries(value as object)) {
+    const at = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`;
+    if (key === 'url') return { path: at, value: child };
+    const found = findUrl(child, at, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/** A Vega loader that reads nothing: inline data needs no loader, and anything else is refused. */
+function refusingLoader(): vega.Loader {
+  const loader = vega.loader();
+  loader.sanitize = (uri: string) => Promise.reject(new Error(`renderSvg: data must be inline, but the spec asked to load ${JSON.stringify(uri)}`));
+  return loader;
 }

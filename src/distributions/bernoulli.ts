@@ -52,6 +52,7 @@ export class Bernoulli extends ParameterizedDistribution {
    */
   logProb(x: TensorInput): tf.Tensor {
     const fn = `${this.name}.logProb`;
+    this.live(fn);
     return tf.tidy(() => {
       const { tensor } = toFloatTensor(fn, 'x', x);
       checkTrailingShape(fn, 'x', tensor, this.batchShape);
@@ -64,6 +65,7 @@ export class Bernoulli extends ParameterizedDistribution {
 
   /** Entropy −p log p − (1 − p) log(1 − p) in nats, shape batchShape. */
   entropy(): tf.Tensor {
+    this.live(`${this.name}.entropy`);
     return tf.tidy(() => {
       const [logP1, logP0] = this.params.binaryLogProbs();
       // exp of the log-probabilities, not 1 − p: keeps 1 − p accurate when p is near 1.

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Seed, toRandom } from '../random';
-import { checkPositive, checkPositiveInteger, fail } from '../validate';
+import { checkBudget, checkPositive, checkPositiveInteger, fail } from '../validate';
 import { TensorInput, toFloatTensor } from './checks';
 import { Distribution, DistributionOptions, readValidateArgs } from './distribution';
 import { checkComponents, checkOneHot, initialLogits, MDNF_NAME as NAME } from './mdnf-arguments';
@@ -90,6 +90,8 @@ export class FactorizedDiscreteFlowsMixture implements Distribution {
     const K = (this.K = checkPositiveInteger(NAME, 'K', options.K));
     const B = (this.B = checkPositiveInteger(NAME, 'B', options.B));
     this.tau = checkPositive(NAME, 'temperature', options.temperature);
+    // The largest allocation is the circulant of shifts, N·B·K·K entries.
+    checkBudget(NAME, 'N × B × K × K', N * B * K * K);
     this.eventShape = [N, K];
     const rng = toRandom(options.seed ?? 0, NAME);
     // Separate streams, so that giving the logits does not change the default components.
@@ -113,6 +115,7 @@ export class FactorizedDiscreteFlowsMixture implements Distribution {
 
   /** The locations μ[n, b] = e_{(c − s) mod K} [N, B, K], straight-through in `logits`. */
   locations(): tf.Tensor3D {
+    this.live(`${NAME}.locations`);
     return tf.tidy(() => applyShift(straightThroughShift(this.logits, this.tau), this.circulant));
   }
 
@@ -123,7 +126,10 @@ export class FactorizedDiscreteFlowsMixture implements Distribution {
    */
   sample(n: number, seed: Seed): tf.Tensor3D {
     const fn = `${NAME}.sample`;
+    this.live(fn);
     checkPositiveInteger(fn, 'n', n);
+    // The selection is N·n·B entries and the samples n·N·K.
+    checkBudget(fn, 'n × N × max(B, K)', n * this.N * Math.max(this.B, this.K));
     const rng = toRandom(seed, fn);
     return tf.tidy(() => {
       const select = roundRobinSelection(n, this.N, this.B, rng); // [N, n, B]
@@ -139,6 +145,7 @@ export class FactorizedDiscreteFlowsMixture implements Distribution {
    */
   logProb(x: TensorInput): tf.Tensor1D {
     const fn = `${NAME}.logProb`;
+    this.live(fn);
     return tf.tidy(() => {
       const { tensor } = toFloatTensor(fn, 'x', x);
       if (tensor.rank !== 3 || tensor.shape[1] !== this.N || tensor.shape[2] !== this.K) fail(fn, 'x', `of shape [m, ${this.N}, ${this.K}]`, tensor);
@@ -152,6 +159,7 @@ export class FactorizedDiscreteFlowsMixture implements Distribution {
 
   /** The exact probabilities [N, K], the share of the B components located at k; a new tensor to dispose. */
   probsParameter(): tf.Tensor2D {
+    this.live(`${NAME}.probsParameter`);
     return tf.tidy(() => tf.mean(this.locations(), 1) as tf.Tensor2D);
   }
 
@@ -161,6 +169,11 @@ export class FactorizedDiscreteFlowsMixture implements Distribution {
    */
   logitsParameter(): tf.Tensor2D {
     return tf.tidy(() => tf.log(this.probsParameter()) as tf.Tensor2D);
+  }
+
+  /** Refuses a call after `dispose()` (or once the logits were disposed elsewhere). */
+  private live(fn: string): void {
+    if (this.circulant.isDisposed || this.logits.isDisposed) throw new Error(`${fn}: this ${NAME} was used after dispose(); make a new one`);
   }
 
   /** Frees the logits and the fixed circulants. */

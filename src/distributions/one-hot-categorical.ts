@@ -58,6 +58,7 @@ export class OneHotCategorical extends ParameterizedDistribution {
    */
   logProb(x: TensorInput): tf.Tensor {
     const fn = `${this.name}.logProb`;
+    this.live(fn);
     return tf.tidy(() => {
       const { tensor } = toFloatTensor(fn, 'x', x);
       checkTrailingShape(fn, 'x', tensor, this.params.shape);
@@ -70,6 +71,7 @@ export class OneHotCategorical extends ParameterizedDistribution {
 
   /** Shannon entropy −Σ_k p_k log p_k in nats, shape batchShape. */
   entropy(): tf.Tensor {
+    this.live(`${this.name}.entropy`);
     return tf.tidy(() => {
       const logits = this.params.normalisedLogits();
       const probs = tf.exp(logits);

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Random, Seed, toRandom } from '../random';
-import { checkPositiveInteger } from '../validate';
+import { checkBudget, checkPositiveInteger } from '../validate';
 import { TensorInput } from './checks';
 import { Distribution } from './distribution';
 import { EventType, LogitsOrProbs, Parameters } from './parameters';
@@ -46,11 +46,13 @@ export abstract class ParameterizedDistribution implements Distribution {
    * as given). Binary: the log-odds log p − log(1 − p).
    */
   logitsParameter(): tf.Tensor {
+    this.live(`${this.name}.logitsParameter`);
     return this.params.normalisedLogits();
   }
 
   /** Probabilities, same shape as `logitsParameter()`, as a new tensor the caller disposes. */
   probsParameter(): tf.Tensor {
+    this.live(`${this.name}.probsParameter`);
     return this.params.probabilities();
   }
 
@@ -60,8 +62,22 @@ export abstract class ParameterizedDistribution implements Distribution {
   /** Checks `n`, makes the generator, and gives the shape [n, ...parameter shape] of the noise. */
   protected samplingSetup(n: number, seed: Seed): { rng: Random; shape: number[] } {
     const fn = `${this.name}.sample`;
+    this.live(fn);
     checkPositiveInteger(fn, 'n', n);
+    // The draws and the samples are n × (parameter size) entries each.
+    checkBudget(fn, 'n × parameter size', n * this.params.value.size);
     return { rng: toRandom(seed, fn), shape: [n, ...this.params.shape] };
+  }
+
+  /**
+   * Refuses a call on a disposed distribution, or on one whose parameter tensor (the
+   * caller's own) has been disposed since, rather than failing inside TensorFlow.js.
+   */
+  protected live(fn: string): void {
+    if (this.params.disposed) throw new Error(`${fn}: this ${this.name} was used after dispose(); make a new one`);
+    if (this.params.value.isDisposed) {
+      throw new Error(`${fn}: the ${this.params.kind} tensor this ${this.name} was made from has been disposed since`);
+    }
   }
 
   /** Frees the tensors this object owns. The object is unusable afterwards. */

@@ -38,6 +38,8 @@ export class Parameters {
   readonly value: tf.Tensor;
   readonly validateArgs: boolean;
   private owned: boolean;
+  /** True once `dispose` has run: the object must not be used any more. */
+  disposed = false;
 
   /**
    * `relaxed` asks for probabilities strictly inside (0, 1): a relaxed distribution
@@ -139,5 +141,6 @@ export class Parameters {
   dispose(): void {
     if (this.owned) this.value.dispose();
     this.owned = false;
+    this.disposed = true;
   }
 }

@@ -76,6 +76,7 @@ export class RelaxedBernoulli extends ParameterizedDistribution {
    */
   logProb(x: TensorInput): tf.Tensor {
     const fn = `${this.name}.logProb`;
+    this.live(fn);
     const tau = this.temperature;
     return tf.tidy(() => {
       const { tensor } = toFloatTensor(fn, 'x', x);

@@ -92,6 +92,7 @@ export function resolveBaseline(fn: string, baseline: unknown, numSamples: numbe
  * f_i − b_i = n/(n − 1)·(f_i − f̄), with f̄ the mean of all n.
  */
 export function centredLosses<T extends tf.Tensor>(losses: T, baseline: Baseline): T {
+  if (!(losses instanceof tf.Tensor) || losses.isDisposed || losses.rank < 1) fail('centredLosses', 'losses', 'a live tf.Tensor of rank ≥ 1 (samples first)', losses);
   if (baseline === 'none') return losses;
   if (baseline === 'leave-one-out') {
     const n = losses.shape[0];

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../validate';
 import { EstimatorBody, publicEstimator } from './estimator';
-import { CheckedProblem, Family, GradientProblem, jointLogProb, perSampleLoss, withCheckedProblem } from './problem';
+import { CheckedProblem, Family, FAMILIES, GradientProblem, jointLogProb, perSampleLoss, withCheckedProblem } from './problem';
 import { GradientEstimate, readLoss } from './result';
 
 /**
@@ -21,7 +21,8 @@ import { GradientEstimate, readLoss } from './result';
 export const MAX_EXACT_EVENTS = 65_536;
 
 /** The number of joint outcomes of q: K^N for N categorical variables, 2^D for D Bernoulli ones. */
-export function eventSpaceSize(family: Family, logitsShape: number[]): number {
+export function eventSpaceSize(family: Family, logitsShape: number[], fn = 'eventSpaceSize'): number {
+  checkShapeArgs(fn, family, logitsShape);
   return Math.pow(outcomesPerVariable(family, logitsShape), numVariables(family, logitsShape));
 }
 
@@ -45,7 +46,7 @@ function outcomesPerVariable(family: Family, logitsShape: number[]): number {
  * enumerateOutcomes('categorical', [3]).print();  // [[1,0,0],[0,1,0],[0,0,1]]
  */
 export function enumerateOutcomes(family: Family, logitsShape: number[], fn = 'enumerateOutcomes'): tf.Tensor {
-  const size = eventSpaceSize(family, logitsShape);
+  const size = eventSpaceSize(family, logitsShape, fn);
   if (!(size <= MAX_EXACT_EVENTS)) {
     fail(fn, `the event space of ${family} logits of shape [${logitsShape.join(', ')}]`,
       `at most ${MAX_EXACT_EVENTS} outcomes (use a Monte Carlo estimator for larger problems)`, size);
@@ -118,3 +119,11 @@ export const exactBody: EstimatorBody<ExactOptions | undefined> = (problem) => {
  * grad.dispose();
  */
 export const exact: (problem: GradientProblem, options?: ExactOptions) => GradientEstimate = publicEstimator('exact', exactBody);
+
+/** Checks a family name and a shape (whole numbers ≥ 1), naming the function the user called. */
+function checkShapeArgs(fn: string, family: Family, shape: number[]): void {
+  if (!FAMILIES.includes(family)) fail(fn, 'family', `one of ${FAMILIES.join(', ')}`, family);
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1) || (family === 'categorical' && shape.length === 0)) {
+    fail(fn, 'logitsShape', 'an array of whole numbers ≥ 1 (with a last axis K for the categorical family)', shape);
+  }
+}

@@ -78,4 +78,4 @@ export const gumbelRaoBody: EstimatorBody<GumbelRaoOptions> = (problem, options,
  * grad.print();
  * grad.dispose();
  */
-export const gumbelRao = publicEstimator('gumbel-rao', gumbelRaoBody);
+export const gumbelRao = publicEstimator('gumbelRao', gumbelRaoBody);

@@ -13,7 +13,8 @@ import { Random, toRandom } from '../random';
 import { EstimatorBody, publicEstimator } from './estimator';
 import { guardedValueAndGrad } from './guarded-gradient';
 import { checkSampling, checkTemperature, RelaxedOptions } from './options';
-import { CheckedProblem, Family, perSampleLoss } from './problem';
+import { CheckedProblem, Family, FAMILIES, perSampleLoss } from './problem';
+import { checkBudget, checkPositive, checkPositiveInteger, fail } from '../validate';
 import { readLoss } from './result';
 import { straightThrough } from './straight-through';
 
@@ -30,6 +31,17 @@ import { straightThrough } from './straight-through';
  * z.dispose();
  */
 export function relaxedSample(family: Family, logits: tf.Tensor, n: number, temperature: number, rng: Random): tf.Tensor {
+  // Checks of metadata only (no download), so that a mistake names this function, not the distribution inside.
+  const fn = 'relaxedSample';
+  if (!FAMILIES.includes(family)) fail(fn, 'family', `one of ${FAMILIES.join(', ')}`, family);
+  if (!(logits instanceof tf.Tensor) || logits.isDisposed || logits.size === 0) fail(fn, 'logits', 'a live, non-empty tf.Tensor', logits);
+  if (family === 'categorical' && (logits.rank < 1 || logits.shape[logits.rank - 1] < 2)) {
+    fail(fn, 'logits', 'a tensor whose last axis holds K ≥ 2 categories', logits);
+  }
+  checkPositiveInteger(fn, 'n', n);
+  checkBudget(fn, 'n × logits.size', n * logits.size);
+  checkPositive(fn, 'temperature', temperature);
+  if (!(rng instanceof Random)) fail(fn, 'rng', 'a Random', rng);
   const options = { logits, temperature, validateArgs: false };
   // The distribution holds the caller's tensor and owns nothing, so there is nothing to dispose.
   const q = family === 'categorical' ? new RelaxedOneHotCategorical(options) : new RelaxedBernoulli(options);
@@ -85,7 +97,7 @@ export const stGumbelSoftmaxBody = pathwise(true);
  * const { grad } = gumbelSoftmax(problem, { numSamples: 1000, seed: 0, temperature: 0.5 });
  * grad.dispose();
  */
-export const gumbelSoftmax = publicEstimator('gumbel-softmax', gumbelSoftmaxBody);
+export const gumbelSoftmax = publicEstimator('gumbelSoftmax', gumbelSoftmaxBody);
 
 /**
  * The straight-through Gumbel-Softmax estimator ([2], section 2.2): the forward pass
@@ -100,4 +112,4 @@ export const gumbelSoftmax = publicEstimator('gumbel-softmax', gumbelSoftmaxBody
  * const { grad } = stGumbelSoftmax(problem, { numSamples: 1000, seed: 0, temperature: 5 });
  * grad.dispose();
  */
-export const stGumbelSoftmax = publicEstimator('st-gumbel-softmax', stGumbelSoftmaxBody);
+export const stGumbelSoftmax = publicEstimator('stGumbelSoftmax', stGumbelSoftmaxBody);

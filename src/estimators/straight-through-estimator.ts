@@ -57,4 +57,4 @@ export const straightThroughBody: EstimatorBody<RelaxedOptions> = (problem, opti
  * grad.print();
  * grad.dispose();
  */
-export const straightThroughEstimator = publicEstimator('straight-through', straightThroughBody);
+export const straightThroughEstimator = publicEstimator('straightThroughEstimator', straightThroughBody);

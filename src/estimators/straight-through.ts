@@ -10,7 +10,10 @@ import { fail } from '../validate';
  * through unchanged (the straight-through estimator, as in [2] §2.2).
  *
  * Forward: along the last axis, size K > 1 gives the one-hot vector of the argmax (the
- * first one on ties); size 1 gives round(y), with ties to even (0.5 → 0). Backward:
+ * first one on ties); size 1 gives round(y), with ties to even (0.5 → 0). A row that
+ * holds NaN or ±∞ gives a row of NaN, never a one-hot vector: the error then surfaces
+ * in the loss (which every estimator checks) instead of passing as a valid sample,
+ * and no download is needed to find it. Backward:
  * the gradient with respect to `y` is the incoming gradient itself. TensorFlow.js has
  * no stopGradient, so the pair is written with tf.customGrad.
  *
@@ -33,6 +36,7 @@ import { fail } from '../validate';
 export function straightThrough(y: tf.Tensor): tf.Tensor {
   const fn = 'straightThrough';
   if (!(y instanceof tf.Tensor)) fail(fn, 'y', 'a tf.Tensor', y);
+  if (y.isDisposed) fail(fn, 'y', 'a live tensor', new Received('a disposed tensor'));
   if (y.rank < 1 || y.size === 0) fail(fn, 'y', 'a non-empty tensor of rank ≥ 1 (the last axis holds the event)', y);
   if (y.dtype !== 'float32') fail(fn, 'y', 'a float32 tensor', new Received(`a tensor of dtype ${y.dtype} and shape [${y.shape.join(', ')}]`));
   return identityGradient(y);
@@ -43,8 +47,10 @@ const identityGradient = tf.customGrad((...args) => {
   const K = y.shape[y.rank - 1];
   // customGrad runs the forward pass inside tf.tidy, so the argmax is freed.
   const hard = K === 1 ? tf.round(y) : tf.cast(tf.oneHot(tf.argMax(y, -1), K), 'float32');
-  // clone: the engine disposes what gradFunc returns, and dy is not ours to dispose.
-  return { value: hard, gradFunc: (dy: tf.Tensor) => tf.clone(dy) };
+  // y − y is 0 where y is finite and NaN elsewhere; summed over the row, it marks the whole row.
+  const poison = tf.sum(tf.sub(y, y), -1, true);
+  return { value: tf.add(hard, poison), gradFunc: (dy: tf.Tensor) => tf.clone(dy) };
+  // (clone in gradFunc: the engine disposes what gradFunc returns, and dy is not ours to dispose.)
 });
 
 /**

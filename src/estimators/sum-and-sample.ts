@@ -5,7 +5,7 @@
  * rest sampled.
  */
 import * as tf from '@tensorflow/tfjs';
-import { sigmoid } from '../host-math';
+import { maxOf, sigmoid } from '../host-math';
 import { Random, toRandom } from '../random';
 import { fail } from '../validate';
 import { hostLogits } from './host-logits';
@@ -33,7 +33,7 @@ function outcomeLogProbs(problem: CheckedProblem, logits: Float32Array, size: nu
       table[2 * j + 1] = Math.log(sigmoid(logits[j]));
     } else {
       const row = Array.from(logits.subarray(j * K, (j + 1) * K));
-      const max = Math.max(...row);
+      const max = maxOf(row);
       const logZ = max + Math.log(row.reduce((a, x) => a + Math.exp(x - max), 0));
       row.forEach((x, k) => { table[j * K + k] = x - logZ; });
     }
@@ -164,4 +164,4 @@ export const sumAndSampleBody: EstimatorBody<SumAndSampleOptions> = (problem, op
  * grad.print();
  * grad.dispose();
  */
-export const sumAndSample = publicEstimator('sum-and-sample', sumAndSampleBody);
+export const sumAndSample = publicEstimator('sumAndSample', sumAndSampleBody);

@@ -174,6 +174,10 @@ function append(history: TrainingHistory, r: TrainingRecord): void {
  * logits.dispose();
  */
 export function historyRows(history: TrainingHistory, extra: Record<string, string | number> = {}): Record<string, number | string | null>[] {
+  if (history === null || typeof history !== 'object' || !Array.isArray(history.step) || !Array.isArray(history.loss)) {
+    fail('historyRows', 'history', 'a TrainingHistory {step, loss, …} as optimize returns', history);
+  }
+  if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) fail('historyRows', 'extra', 'an object of constant columns', extra);
   return history.step.map((step, i) => {
     const row: Record<string, number | string | null> = {
       ...extra, step,

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { relaxedSample } from '../../estimators/gumbel-softmax';
 import { checkSampling, checkTemperature, RelaxedOptions } from '../../estimators/options';
 import { toRandom } from '../../random';
+import { fail } from '../../validate';
 import { checkModel, GaussianMixtureModel, MixtureParameters, PARAMETER_NAMES } from './model';
 
 /**
@@ -53,6 +54,9 @@ export function gumbelMean(model: GaussianMixtureModel, options: RelaxedOptions)
  * model.dispose();
  */
 export function flattenGradient(grads: MixtureParameters<ArrayLike<number>>): Float64Array {
+  if (grads === null || typeof grads !== 'object' || PARAMETER_NAMES.some((name) => !isNumberList((grads as unknown as Record<string, unknown>)[name]))) {
+    fail('flattenGradient', 'grads', `an object of number arrays {${PARAMETER_NAMES.join(', ')}}`, grads);
+  }
   return Float64Array.from(PARAMETER_NAMES.flatMap((name) => Array.from(grads[name])));
 }
 
@@ -65,5 +69,11 @@ export function flattenGradient(grads: MixtureParameters<ArrayLike<number>>): Fl
  * model.dispose();
  */
 export function flatParameterNames(model: GaussianMixtureModel): string[] {
+  if (!(model instanceof GaussianMixtureModel)) fail('flatParameterNames', 'model', 'a GaussianMixtureModel', model);
   return PARAMETER_NAMES.flatMap((name) => new Array<string>(model.params[name].size).fill(name));
+}
+
+/** An array or typed array (entries are not inspected). */
+function isNumberList(value: unknown): boolean {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
 }

@@ -68,6 +68,7 @@ export function correctGumbelSoftmaxSampler(input: tf.Tensor, tau: number, seed:
  * ε = 1e-9 (the two in-place `add_(1e-9).log_().neg_()` lines).
  */
 export function portedPyTorchGumbel(u: tf.Tensor): tf.Tensor {
+  if (!(u instanceof tf.Tensor) || u.isDisposed) fail('portedPyTorchGumbel', 'u', 'a live tf.Tensor of uniforms', u);
   return tf.tidy(() => {
     const first = tf.neg(tf.log(tf.add(u, PORTED_SAMPLER_EPSILON)));
     return tf.neg(tf.log(tf.add(first, PORTED_SAMPLER_EPSILON)));

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Baseline } from '../../estimators/baselines';
 import { Family, FAMILIES, SampleLoss } from '../../estimators/problem';
 import { EstimatorName, EstimatorOptions, estimateGradient } from '../../estimators/registry';
-import { sigmoid, softmax } from '../../host-math';
+import { maxOf, sigmoid, softmax } from '../../host-math';
 import { checkFiniteValues, checkPositive, checkPositiveInteger, fail } from '../../validate';
 
 /** Options of `meanGradient`. */
@@ -107,7 +107,7 @@ export function findStationaryLogits(options: StationaryPointOptions): Stationar
   const { gradient, family } = options;
   if (typeof gradient !== 'function') fail(fn, 'gradient', 'a function of logits returning an array of their length', gradient);
   if (!FAMILIES.includes(family)) fail(fn, 'family', `one of ${FAMILIES.join(', ')}`, family);
-  const initial = checkLogits(fn, options.initial, family);
+  const initial = checkLogits(fn, options.initial, family, 'initial');
   const h = checkPositive(fn, 'step', options.step ?? 0.05);
   const tolerance = checkPositive(fn, 'tolerance', options.tolerance ?? 1e-7);
   const stepTolerance = checkPositive(fn, 'stepTolerance', options.stepTolerance ?? 1e-4);
@@ -122,7 +122,7 @@ export function findStationaryLogits(options: StationaryPointOptions): Stationar
     checkFiniteValues(fn, 'gradient(logits)', g);
     return g.slice(0, free);
   };
-  const size = (r: number[]) => Math.max(...r.map(Math.abs));
+  const size = (r: number[]) => maxOf(r.map(Math.abs));
 
   let u = initial.slice(0, free);
   let r = residual(u);
@@ -163,12 +163,12 @@ export function findStationaryLogits(options: StationaryPointOptions): Stationar
   return { logits, probs: probabilities(family, logits), gradient: gradient(logits), iterations, converged };
 }
 
-function checkLogits(fn: string, logits: number[], family: Family): number[] {
+function checkLogits(fn: string, logits: number[], family: Family, arg = 'logits'): number[] {
   const least = family === 'categorical' ? 2 : 1;
   if (!Array.isArray(logits) || logits.length < least) {
-    fail(fn, 'logits', `an array of at least ${least} numbers for the ${family} family`, logits);
+    fail(fn, arg, `an array of at least ${least} numbers for the ${family} family`, logits);
   }
-  checkFiniteValues(fn, 'logits', logits);
+  checkFiniteValues(fn, arg, logits);
   return logits.slice();
 }
 
