@@ -15,7 +15,7 @@ before(async () => { await lib.initBackend(); });
 
 /** Callables in files other helpers own now; their failures are reported, not asserted here. */
 const OWNED_ELSEWHERE = new Set([
-  'show', 'vaeHeldOutRows', 'vaeHistoryRows', 'vaeKlTerm', 'vimcoLearningSignals', 'multiSampleBound',
+  'vaeHeldOutRows', 'vaeHistoryRows', 'vaeKlTerm', 'vimcoLearningSignals', 'multiSampleBound',
   'exactVaeBoundGradient', 'mixtureHistoryRows', 'CategoricalVae', 'Mlp', 'trainVae', 'evaluateVae',
   'vaeObjective', 'compareBounds', 'pairedDifference', 'independentPixelBaseline', 'exactVaeBound',
   'reconstructDigits', 'samplePrior', 'imageRows', 'optimizeMixtureRuns', 'compareAtEqualCost',
@@ -23,8 +23,9 @@ const OWNED_ELSEWHERE = new Set([
 ]);
 
 /** Constructors whose every option is optional: an empty or odd options object may build a valid one. */
-// (A random double can also be a valid temperature, so constantTemperature may accept one.)
-const ALL_OPTIONAL = new Set(['MovingAverageBaseline', 'RebarControlVariate', 'RelaxControlVariate', 'GaussianMixtureModel', 'chartBundle', 'constantTemperature']);
+// (A random double can also be a valid temperature, so constantTemperature may accept one;
+// any string is valid Markdown, so showMarkdown accepts the probe's strings.)
+const ALL_OPTIONAL = new Set(['MovingAverageBaseline', 'RebarControlVariate', 'RelaxControlVariate', 'GaussianMixtureModel', 'chartBundle', 'constantTemperature', 'showMarkdown']);
 
 for (const [name, fn, isClass] of publicCallables()) {
   if (OWNED_ELSEWHERE.has(name)) continue;

@@ -82,7 +82,10 @@ export async function show(spec: ChartSpec, options: { name?: string } = {}): Pr
   if (name !== undefined && (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,80}$/.test(name))) {
     fail('show', 'options.name', `1 to ${MAX_STEM} letters, digits, '-' or '_' (it names a file in chartDirectory())`, name);
   }
-  const svg = await renderSvg(spec);
+  const svg = await renderSvg(spec).catch((error: unknown) => {
+    // The user called show: its name leads the message, not the helper's.
+    throw error instanceof Error && error.message.startsWith('renderSvg: ') ? new Error(`show: ${error.message.slice(11)}`) : error;
+  });
   if (inJupyter()) {
     await sendBundle(chartBundle(spec, svg));
   } else {
