@@ -36,8 +36,11 @@ export class DisplayQueue {
    * replaced it) has been sent, and rejects if that send fails.
    *
    * @example
-   * const queue = new DisplayQueue((m) => Deno.jupyter.display(m.data, { raw: true, update: m.update, display_id: m.displayId }));
+   * // Under Deno the sender is Deno.jupyter.display; here it only records what it is given.
+   * const sent: DisplayMessage[] = [];
+   * const queue = new DisplayQueue(async (m) => { sent.push(m); });
    * await queue.push({ data: { 'text/plain': 'step 1' }, displayId: 'progress', update: false });
+   * console.log(sent.length);  // 1
    */
   push(message: DisplayMessage): Promise<void> {
     return new Promise((resolve, reject) => {

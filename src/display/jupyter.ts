@@ -100,6 +100,7 @@ export function inJupyter(): boolean {
  * output has been sent). It rejects outside a Jupyter kernel.
  *
  * @example
+ * // compile-only: needs a Jupyter kernel (outside one it rejects)
  * await sendBundle({ 'text/plain': 'step 1' }, { displayId: 'progress' });
  * await sendBundle({ 'text/plain': 'step 2' }, { displayId: 'progress', update: true });
  */

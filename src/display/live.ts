@@ -17,8 +17,12 @@ import { chartBundle, show, VEGA_LITE_MIME } from './show';
  * A progress line and a chart that a loop replaces in place.
  *
  * @example
+ * const rows: { step: number; loss: number }[] = [];
  * const live = new LiveDisplay();
- * for (let step = 0; step < 1000; step++) live.update(`step ${step}`, lineChart({ data: rows, x: 'step', y: 'loss' }));
+ * for (let step = 0; step < 10; step++) {
+ *   rows.push({ step, loss: 1 / (step + 1) });
+ *   live.update(`step ${step}`, lineChart({ data: rows, x: 'step', y: 'loss' }));
+ * }
  * await live.finish('done', lineChart({ data: rows, x: 'step', y: 'loss' }));
  */
 export class LiveDisplay {
