@@ -5,11 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { discreteSample } from '../distributions/exact-draws';
-import { toRandom } from '../random';
 import { checkPositiveInteger, fail } from '../validate';
 import { conditionalPerturbation } from './conditional-noise';
 import { EstimatorBody, publicEstimator } from './estimator';
-import { checkSampling, checkTemperature, RelaxedOptions } from './options';
+import { checkRelaxed, RelaxedOptions } from './options';
 import { readLoss } from './result';
 import { lossWithSampleGradient, sumToShape } from './sample-gradient';
 import { relaxation, relaxationVjp } from './softmax-jacobian';
@@ -29,13 +28,11 @@ export const MAX_CONDITIONAL_NOISE = 2 ** 24;
 /** The body of `gumbelRao`, shared with the registry. */
 export const gumbelRaoBody: EstimatorBody<GumbelRaoOptions> = (problem, options, read) => {
   const { fn, family, logits } = problem;
-  const n = checkSampling(fn, options);
-  const temperature = checkTemperature(fn, options);
+  const { n, temperature, rng } = checkRelaxed(fn, options);
   const m = checkPositiveInteger(fn, 'conditionalSamples', options.conditionalSamples ?? DEFAULT_CONDITIONAL_SAMPLES);
   if (m * n * logits.size > MAX_CONDITIONAL_NOISE) {
     fail(fn, 'conditionalSamples × numSamples × logits.size', `at most ${MAX_CONDITIONAL_NOISE}`, m * n * logits.size);
   }
-  const rng = toRandom(options.seed, fn);
   let loss = NaN;
   const grad = tf.tidy(() => {
     const y = discreteSample(family, logits, n, rng);

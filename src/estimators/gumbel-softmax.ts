@@ -9,10 +9,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { RelaxedBernoulli, RelaxedOneHotCategorical } from '../distributions';
-import { Random, toRandom } from '../random';
+import { Random } from '../random';
 import { EstimatorBody, publicEstimator } from './estimator';
 import { guardedValueAndGrad } from './guarded-gradient';
-import { checkSampling, checkTemperature, RelaxedOptions } from './options';
+import { checkRelaxed, RelaxedOptions } from './options';
 import { CheckedProblem, Family, FAMILIES, perSampleLoss } from './problem';
 import { checkBudget, checkPositive, checkPositiveInteger, fail } from '../validate';
 import { readLoss } from './result';
@@ -57,9 +57,7 @@ export function hardened(family: Family, z: tf.Tensor): tf.Tensor {
 function pathwise(hard: boolean): EstimatorBody<RelaxedOptions> {
   return (problem: CheckedProblem, options: RelaxedOptions, read: boolean) => {
     const { fn, family, logits } = problem;
-    const n = checkSampling(fn, options);
-    const temperature = checkTemperature(fn, options);
-    const rng = toRandom(options.seed, fn);
+      const { n, temperature, rng } = checkRelaxed(fn, options);
     let loss = NaN;
     const grad = tf.tidy(() => {
       // tf.grad feeds the logits tensor itself to the function, so samples built from

@@ -3,7 +3,7 @@
  * temperature is a compile-time error where TypeScript sees the call, and a named
  * run-time error where it does not.
  */
-import { Seed } from '../random';
+import { Random, Seed, toRandom } from '../random';
 import { checkPositive, checkPositiveInteger, fail } from '../validate';
 
 /** Options of every Monte Carlo estimator. */
@@ -32,4 +32,13 @@ export function checkSampling(fn: string, options: SamplingOptions, minimum = 1)
 export function checkTemperature(fn: string, options: RelaxedOptions): number {
   if (options.temperature === undefined) fail(fn, 'temperature', 'given for this estimator (a finite number > 0)', undefined);
   return checkPositive(fn, 'temperature', options.temperature);
+}
+
+/**
+ * The checked options every relaxed estimator starts from: the sample count, the
+ * temperature and the random stream, each refused with a message naming `fn`.
+ */
+export function checkRelaxed(fn: string, options: RelaxedOptions): { n: number; temperature: number; rng: Random } {
+  const n = checkSampling(fn, options);
+  return { n, temperature: checkTemperature(fn, options), rng: toRandom(options.seed, fn) };
 }

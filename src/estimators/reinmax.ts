@@ -6,10 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { discreteSample } from '../distributions/exact-draws';
-import { toRandom } from '../random';
 import { fail } from '../validate';
 import { EstimatorBody, publicEstimator } from './estimator';
-import { checkSampling, checkTemperature, RelaxedOptions } from './options';
+import { checkRelaxed, RelaxedOptions } from './options';
 import { readLoss } from './result';
 import { lossWithSampleGradient, sumToShape } from './sample-gradient';
 import { relaxation, sigmoidVjp, softmaxVjp } from './softmax-jacobian';
@@ -17,12 +16,10 @@ import { relaxation, sigmoidVjp, softmaxVjp } from './softmax-jacobian';
 /** The body of `reinmax`, shared with the registry. */
 export const reinmaxBody: EstimatorBody<RelaxedOptions> = (problem, options, read) => {
   const { fn, family, logits } = problem;
-  const n = checkSampling(fn, options);
-  const temperature = checkTemperature(fn, options);
+  const { n, temperature, rng } = checkRelaxed(fn, options);
   // The reference implementation refuses τ < 1 too: the second-order correction
   // assumes the midpoint π₁ lies between the sample and a softmax no sharper than q's.
   if (temperature < 1) fail(fn, 'temperature', 'at least 1 for ReinMax (its second-order approximation needs τ ≥ 1)', temperature);
-  const rng = toRandom(options.seed, fn);
   let loss = NaN;
   const grad = tf.tidy(() => {
     const y = discreteSample(family, logits, n, rng);

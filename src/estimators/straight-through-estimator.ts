@@ -6,9 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { discreteSample } from '../distributions/exact-draws';
-import { toRandom } from '../random';
 import { EstimatorBody, publicEstimator } from './estimator';
-import { checkSampling, checkTemperature, RelaxedOptions } from './options';
+import { checkRelaxed, RelaxedOptions } from './options';
 import { readLoss } from './result';
 import { lossWithSampleGradient, sumToShape } from './sample-gradient';
 import { relaxation, relaxationVjp } from './softmax-jacobian';
@@ -16,9 +15,7 @@ import { relaxation, relaxationVjp } from './softmax-jacobian';
 /** The body of `straightThroughEstimator`, shared with the registry. */
 export const straightThroughBody: EstimatorBody<RelaxedOptions> = (problem, options, read) => {
   const { fn, family, logits } = problem;
-  const n = checkSampling(fn, options);
-  const temperature = checkTemperature(fn, options);
-  const rng = toRandom(options.seed, fn);
+  const { n, temperature, rng } = checkRelaxed(fn, options);
   let loss = NaN;
   const grad = tf.tidy(() => {
     const y = discreteSample(family, logits, n, rng);
