@@ -16,28 +16,33 @@ export { Random, Seed } from './random';
 
 // ── Distributions (TensorFlow Probability's names) ───────────────────────────────
 export {
+  Distribution, DistributionOptions,
   OneHotCategorical, Bernoulli, RelaxedOneHotCategorical, RelaxedBernoulli,
+  FactorizedDiscreteFlowsMixture, FactorizedDiscreteFlowsMixtureOptions, MDNF_EPSILON,
   LogitsOrProbs, SIMPLEX_TOLERANCE, NestedNumbers, TensorInput,
 } from './distributions';
-export {
-  FactorizedDiscreteFlowsMixture, FactorizedDiscreteFlowsMixtureOptions, MDNF_EPSILON,
-} from './distributions/factorized-discrete-flows-mixture';
 
 // ── Gradient estimators: estimateGradient(name, problem, options) ────────────────
 export {
-  estimateGradient, ESTIMATOR_NAMES, RELAXED_ESTIMATORS, EstimatorName, EstimatorOptions,
+  estimateGradient, ESTIMATOR_NAMES, RELAXED_ESTIMATORS, ESTIMATOR_FAMILIES, EstimatorName, EstimatorOptions,
   exact, reinforce, gumbelSoftmax, stGumbelSoftmax,
-  GradientProblem, Family, FAMILIES, SampleLoss, GradientEstimate, GradientEstimator,
+  straightThroughEstimator, reinmax, gumbelRao, GumbelRaoOptions, DEFAULT_CONDITIONAL_SAMPLES, MAX_CONDITIONAL_NOISE,
+  arm, disarm, rebar, relax, RebarOptions, RelaxOptions,
+  RebarControlVariate, RelaxControlVariate, RebarControlVariateOptions, RelaxControlVariateOptions,
+  sumAndSample, SumAndSampleOptions,
+  GradientProblem, Family, FAMILIES, SampleLoss, GradientEstimate, GradientEstimator, ParameterGradientsEstimate,
   SamplingOptions, RelaxedOptions, ReinforceOptions, ExactOptions,
   Baseline, BASELINE_NAMES, MovingAverageBaseline, centredLosses,
   exactObjective, enumerateOutcomes, eventSpaceSize, MAX_EXACT_EVENTS, relaxedSample,
-  straightThrough, stopGradient, pathwiseGradient,
+  straightThrough, stopGradient, pathwiseGradient, PathwiseProblem,
 } from './estimators';
 
-// ── Entropy and KL terms of relaxed categoricals ─────────────────────────────────
+// ── Entropy and KL terms: estimateEntropy / estimateKL(variant, problem, options) ─
 export {
-  maddison22Entropy, categoricalKL, discreteMonteCarloEntropy, discreteMonteCarloKL,
-  maddison21Entropy, maddison21KL, concreteMonteCarloEntropy, concreteMonteCarloKL,
+  estimateEntropy, estimateKL, ENTROPY_VARIANTS, EntropyVariant, EntropyVariantOptions, KLVariantOptions,
+  EntropyProblem, KLProblem, AnalyticOptions, ConcreteKLOptions,
+  categoricalEntropy, categoricalKL, discreteMonteCarloEntropy, discreteMonteCarloKL,
+  relaxedLogMassEntropy, relaxedLogMassKL, concreteMonteCarloEntropy, concreteMonteCarloKL,
 } from './estimators/entropy';
 
 // ── Diagnostics: repeated estimates against the exact answer ─────────────────────
@@ -52,7 +57,7 @@ export {
 
 // ── Display: Vega-Lite charts with an SVG fallback ───────────────────────────────
 export {
-  show, LiveDisplay, chartBundle, renderSvg, chartDirectory, VEGA_LITE_MIME, ChartSpec, MimeBundle, Row, BaseOptions,
+  show, showMarkdown, LiveDisplay, chartBundle, renderSvg, chartDirectory, VEGA_LITE_MIME, ChartSpec, MimeBundle, Row, BaseOptions,
   lineChart, LineOptions, barChart, BarOptions, histogram, HistogramOptions, binDensity, scatter, ScatterOptions,
   heatmap, HeatmapOptions, simplexHistogram, simplexDensityGrid, histogramSlider, HistogramSliderOptions,
 } from './display';
@@ -72,29 +77,52 @@ export {
 export {
   optimizeMixtureRuns, MixtureRunsOptions, MixtureRecord, MixtureHistory, mixtureHistoryRows,
 } from './studies/squared-error/mixture-runs';
+export {
+  expectedStGumbelSoftmaxGradient, StraightThroughMeanProblem, StraightThroughMeanOptions,
+  MIN_QUADRATURE_TEMPERATURE, MAX_CELLS_PER_UNIT,
+} from './studies/squared-error/straight-through-mean';
 // The entropy of a relaxed categorical (notebook 02).
 export {
-  ENTROPY_ESTIMATORS, EntropyEstimator, ENTROPY_ESTIMATOR_LABELS, entropyEstimate, exactEntropy, surprisalStd,
-  relaxedProportions, RelaxedProportions, categoricalFrequencies, repeatedEntropyEstimates, RepeatedEntropyEstimates,
-} from './studies/relaxed-entropy/study';
+  ENTROPY_VARIANT_LABELS, exactEntropy, EntropyValueAndGrad, surprisalStd,
+  relaxedProportions, RelaxedProportions, categoricalFrequencies, repeatEntropyEstimates, RepeatedEntropyEstimates,
+  exactNegativeElbo, exactVaeGradient, trainByExactElbo, VaeGradient, MAX_LATENT_CONFIGURATIONS,
+  repeatVaeGradients, VaeGradientOptions, RepeatedVaeGradients,
+} from './studies/relaxed-entropy';
 // A discrete mixture of Gaussians (notebook 03).
-export { GaussianMixtureModel, MixtureParameters, PARAMETER_NAMES, ParameterName } from './studies/gaussian-mixture/model';
 export {
+  GaussianMixtureModel, MixtureParameters, PARAMETER_NAMES, ParameterName, MixtureGradient,
+  estimateMixtureGradient, MIXTURE_GRADIENT_METHODS, MixtureGradientMethod, MixtureGradientOptions,
   exactMixtureGradient, elementaryMixtureGradient, gumbelSoftmaxMixtureGradient, scoreFunctionMixtureGradient,
-  MixtureGradient, MixtureSampling, elementaryMean, gumbelMean, flattenGradient, flatParameterNames,
-} from './studies/gaussian-mixture/gradients';
+  ElementaryMixtureOptions, MixtureSamplingOptions, MixtureRelaxedOptions, MixtureScoreFunctionOptions,
+  elementaryMean, gumbelMean, flattenGradient, flatParameterNames,
+} from './studies/gaussian-mixture';
 // Reparameterisation on a Gaussian, and a port of a PyTorch Gumbel-Softmax sampler (notebook 04).
-export { gaussianGradientTerms, GaussianGradientTerms } from './studies/gaussian-reparameterisation/gradient-terms';
+export {
+  estimateGaussianGradient, compareGaussianGradients, GAUSSIAN_GRADIENT_METHODS, GaussianGradientMethod,
+  GaussianProblem, GaussianParameter, GaussianGradientEstimate,
+} from './studies/gaussian-reparameterisation/gradients';
 export {
   portedPyTorchSampler, portedPyTorchGumbel, correctGumbelSoftmaxSampler, PORTED_SAMPLER_EPSILON,
 } from './studies/pytorch-sampler-port/sampler';
 // A sampled argmax layer (notebook 05).
 export {
-  ToyArgmaxModel, ARGMAX_HEADS, ArgmaxHead, ArgmaxStep, shuffledArray, trainToyArgmax, toyArgmaxAccuracy,
+  ToyArgmaxModel, ToyArgmaxOptions, ARGMAX_HEADS, ArgmaxHead, TOY_ARGMAX_LOSSES, ToyArgmaxLoss,
 } from './studies/toy-argmax/model';
+export { shuffledArray, MAX_TOY_VALUES } from './studies/toy-argmax/data';
+export { trainToyArgmax, toyArgmaxAccuracy, ArgmaxStep, ToyArgmaxData } from './studies/toy-argmax/train';
+export { absWithSignGradient } from './studies/toy-argmax/abs-with-sign-gradient';
 // The categorical VAE on MNIST (notebook 06).
 export {
   CategoricalVae, CategoricalVaeConfig, VAE_CONFIGS, Mlp, vaeObjective, vaeKlTerm, VaeObjectiveOptions,
-  VAE_ESTIMATORS, VaeEstimator, VAE_KL_TERMS, VaeKlTerm, evaluateVae, EvaluateOptions, VaeEvaluation,
+  VAE_ESTIMATORS, VaeEstimator, VAE_KL_TERMS, VaeKlTerm, DEFAULT_VAE_CONDITIONAL_SAMPLES, evaluateVae, EvaluateOptions, VaeEvaluation,
+  compareBounds, pairedDifference, PairedDifference, independentPixelBaseline, PixelBaseline,
+  exactVaeBound, exactVaeBoundGradient, MAX_EXACT_TUPLES, multiSampleBound, vimcoLearningSignals,
   trainVae, TrainVaeOptions, VaeHistory, vaeHistoryRows, vaeHeldOutRows, reconstructDigits, samplePrior, imageRows, ImageRow,
 } from './studies/categorical-vae';
+// The estimator zoo (notebook 07).
+export {
+  ZooProblem, squaredErrorToy, thresholdToy, coupledBernoulli, coupledCategorical,
+  ZooEntry, ZooRow, CompareOptions, compareAtEqualCost, samplesForBudget,
+  tuneControlVariate, TuningOptions, TuningReport,
+  descendOnEstimates, DescentEntry, DescentOptions, DescentRecord, DescentRun,
+} from './studies/estimator-zoo';

@@ -20,7 +20,7 @@ import * as tf from '@tensorflow/tfjs';
 import { availableBackends, BackendName, initBackend } from '../../src/backend';
 import { RelaxedBernoulli, RelaxedOneHotCategorical } from '../../src/distributions';
 import {
-  concreteMonteCarloEntropy, discreteMonteCarloEntropy, maddison21Entropy, maddison22Entropy,
+  categoricalEntropy, concreteMonteCarloEntropy, discreteMonteCarloEntropy, relaxedLogMassEntropy,
 } from '../../src/estimators/entropy';
 import { GaussianMixtureModel } from '../../src/studies/gaussian-mixture/model';
 import {
@@ -141,11 +141,12 @@ async function relaxedEntropyTs(backend: string): Promise<void> {
   const read = (t: tf.Tensor) => { const v = t.dataSync()[0]; t.dispose(); return v; }; // a user reads the number
   const cases: [string, () => number][] = [];
   for (const tau of [10, 1]) {
-    cases.push([`discrete MC tau=${tau}`, () => read(discreteMonteCarloEntropy(logits, 10_000, rng, tau))]);
-    cases.push([`eq.21 tau=${tau}`, () => read(maddison21Entropy(logits, 10_000, rng, tau))]);
-    cases.push([`Concrete MC tau=${tau}`, () => read(concreteMonteCarloEntropy(logits, 10_000, rng, tau))]);
+    const options = { numSamples: 10_000, seed: rng, temperature: tau };
+    cases.push([`discrete MC tau=${tau}`, () => read(discreteMonteCarloEntropy({ logits }, options))]);
+    cases.push([`eq.21 tau=${tau}`, () => read(relaxedLogMassEntropy({ logits }, options))]);
+    cases.push([`Concrete MC tau=${tau}`, () => read(concreteMonteCarloEntropy({ logits }, options))]);
   }
-  cases.push(['eq.22', () => read(maddison22Entropy(logits))]);
+  cases.push(['eq.22', () => read(categoricalEntropy(logits))]);
   for (const [name, f] of cases) await timeCalls(`relaxed-entropy ${name}`, backend, f);
   logits.dispose();
 }
@@ -163,8 +164,8 @@ async function gaussianMixtureTs(backend: string): Promise<void> {
   const rng = new Random(2);
   const methods: [string, () => unknown][] = [
     ['elementary', () => elementaryMixtureGradient(model, { numNoise: 1000, seed: rng })],
-    ['gumbel-softmax', () => gumbelSoftmaxMixtureGradient(model, { numBuckets: 100, numNoise: 1000, seed: rng, temperature: 0.01 })],
-    ['log trick', () => scoreFunctionMixtureGradient(model, { numBuckets: 100, numNoise: 1000, seed: rng, baseline: false })],
+    ['gumbel-softmax', () => gumbelSoftmaxMixtureGradient(model, { numSamples: 100, numNoise: 1000, seed: rng, temperature: 0.01 })],
+    ['log trick', () => scoreFunctionMixtureGradient(model, { numSamples: 100, numNoise: 1000, seed: rng, baseline: 'none' })],
   ];
   for (const [name, f] of methods) await timeCalls(`gaussian-mixture ${name}`, backend, f);
   model.dispose();
@@ -286,11 +287,12 @@ function agreement(backends: BackendName[], inputs: ReturnType<typeof agreementI
     const e64 = Object.fromEntries(names.map((n) => [n, fresh()])), e32 = Object.fromEntries(names.map((n) => [n, fresh()]));
     inputs.entropy.forEach((c, i) => {
       const logits = tf.tensor1d(c.logits);
+      const options = { numSamples: ENTROPY_N, seed: c.seed, temperature: c.temperature };
       const ours: Record<(typeof names)[number], number> = {
-        'discrete MC': discreteMonteCarloEntropy(logits, ENTROPY_N, c.seed, c.temperature).dataSync()[0],
-        'eq.21': maddison21Entropy(logits, ENTROPY_N, c.seed, c.temperature).dataSync()[0],
-        'Concrete MC': concreteMonteCarloEntropy(logits, ENTROPY_N, c.seed, c.temperature).dataSync()[0],
-        'eq.22': maddison22Entropy(logits).dataSync()[0],
+        'discrete MC': discreteMonteCarloEntropy({ logits }, options).dataSync()[0],
+        'eq.21': relaxedLogMassEntropy({ logits }, options).dataSync()[0],
+        'Concrete MC': concreteMonteCarloEntropy({ logits }, options).dataSync()[0],
+        'eq.22': categoricalEntropy(logits).dataSync()[0],
       };
       logits.dispose();
       for (const n of names) {

@@ -35,9 +35,12 @@ export const VAE_CONFIGS: Readonly<Record<'small' | 'full', CategoricalVaeConfig
  *
  * @example
  * const vae = new CategoricalVae({ ...VAE_CONFIGS.small, seed: 0 });
- * const logits = vae.encode(x);                    // [b, 20, 10]
- * const pixelLogits = vae.decode(z);               // [b, 784]
- * const logLik = vae.logLikelihood(x, pixelLogits); // [b], log p(x | z) in nats
+ * const x = tf.zeros([2, 784]) as tf.Tensor2D;                     // two blank digits
+ * const logits = vae.encode(x);                                     // [2, 20, 10]
+ * const z = tf.cast(tf.oneHot(tf.argMax(logits, -1), 10), 'float32'); // one code per digit
+ * const pixelLogits = vae.decode(z);                                // [2, 784]
+ * vae.logLikelihood(x, pixelLogits).print();                        // [2], log p(x | z) in nats
+ * tf.dispose([x, logits, z, pixelLogits]);
  * vae.dispose();
  */
 export class CategoricalVae {

@@ -14,7 +14,10 @@ import { CategoricalVae } from './categorical-vae';
  * probabilities σ(decoder(z)). Returns `count`·784 values in [0, 1].
  *
  * @example
- * const pictures = reconstructDigits(vae, test, { count: 8, seed: 0 });
+ * const digits = { images: new Float32Array(4 * 784).map((_, i) => (i % 7 === 0 ? 1 : 0)), labels: new Int32Array(4), count: 4 };
+ * const vae = new CategoricalVae({ numLatents: 2, numCategories: 3, hidden: [8], seed: 0 });
+ * const pictures = reconstructDigits(vae, digits, { count: 2, seed: 0 });   // 2 · 784 pixel probabilities
+ * vae.dispose();
  */
 export function reconstructDigits(model: CategoricalVae, digits: Digits, options: { count: number; seed: Seed }): Float32Array {
   const fn = 'reconstructDigits';
@@ -33,7 +36,9 @@ export function reconstructDigits(model: CategoricalVae, digits: Digits, options
  * one-hot, then σ(decoder(z)) as pixel probabilities. Returns `count`·784 values.
  *
  * @example
- * const pictures = samplePrior(vae, { count: 8, seed: 0 });
+ * const vae = new CategoricalVae({ numLatents: 2, numCategories: 3, hidden: [8], seed: 0 });
+ * const pictures = samplePrior(vae, { count: 3, seed: 0 });   // 3 · 784 pixel probabilities
+ * vae.dispose();
  */
 export function samplePrior(model: CategoricalVae, options: { count: number; seed: Seed }): Float32Array {
   const fn = 'samplePrior';

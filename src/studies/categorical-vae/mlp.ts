@@ -6,7 +6,16 @@ import * as tf from '@tensorflow/tfjs';
 import { Random } from '../../random';
 import { checkPositiveInteger } from '../../validate';
 
-/** Dense layers `sizes[0] → sizes[1] → … → sizes[last]`, ReLU between them, linear output. */
+/**
+ * Dense layers `sizes[0] → sizes[1] → … → sizes[last]`, ReLU between them, linear output.
+ *
+ * @example
+ * const mlp = new Mlp([4, 8, 2], new Random(0));
+ * const x = tf.ones([3, 4]) as tf.Tensor2D;
+ * mlp.apply(x).print();   // [3, 2]
+ * x.dispose();
+ * mlp.dispose();
+ */
 export class Mlp {
   readonly weights: tf.Variable[] = [];
   readonly biases: tf.Variable[] = [];

@@ -1,18 +1,22 @@
 /**
  * The training objective of the categorical VAE for one batch: the negative ELBO
  * −E_q[log p(x|z)] + KL(q(z|x) ‖ p(z)), with a chosen gradient estimator for the
- * reconstruction term and a chosen treatment of the KL term.
+ * reconstruction term and a chosen treatment of the KL term; or, for 'vimco', the
+ * negative S-sample importance-weighted bound.
  *
  * The relaxed variants draw Gumbel noise G [S, b, N, K] for the relaxed sample
  * y = softmax((log π + G)/τ), whose rounding ẑ = onehot(argmax y) is an exact sample of
- * q (the rounding property of [1]). REINFORCE needs exact samples only, and draws
- * them directly (`OneHotCategorical`'s inverse-CDF draws): one uniform per latent.
+ * q (the rounding property of [1]). The other estimators need exact samples only, and
+ * draw them directly (`OneHotCategorical`'s inverse-CDF draws): one uniform per latent.
  *
- * Reconstruction term, by `estimator`:
+ * Reconstruction term, by `estimator` (see `VAE_ESTIMATORS`):
  * - 'gumbel-softmax':    log p(x | y), differentiated through y ([1], [2]);
  * - 'st-gumbel-softmax': log p(x | ST(y)): ẑ forward, y's gradient backward ([2] §2.2);
+ * - 'straight-through', 'reinmax', 'gumbel-rao': log p(x | ẑ), ẑ forward, a stand-in
+ *                        Jacobian backward (`straight-through-codes.ts`);
  * - 'reinforce':         log p(x | ẑ); the decoder gets its ordinary gradient, the
- *                        encoder the score-function estimate with a baseline.
+ *                        encoder the score-function estimate with a baseline;
+ * - 'vimco':             the bound log (1/S) Σ_s w_s of `vimco.ts` replaces ELBO and KL.
  *
  * KL term, by `kl`, one of the KL variants of `estimateKL` (uniform prior p = 1/K):
  * - 'analytic':             Σ_n Σ_k π_nk (log π_nk + log K), eq. 22 of [1] (`categoricalKL`);
@@ -21,6 +25,7 @@
  * - 'concrete-monte-carlo': Σ_n [log q_τ(y_n) − log p_λ(y_n)], Concrete densities of q
  *                           (temperature τ) and of the prior (uniform logits, temperature
  *                           λ = `priorTemperature`) (`concreteMonteCarloKL`).
+ * An estimator that uses exact samples draws its relaxed y for a relaxed KL term only.
  *
  * References: [1] Maddison, Mnih & Teh 2017, "The Concrete distribution";
  * [2] Jang, Gu & Poole 2017, "Categorical reparameterization with Gumbel-Softmax".
@@ -29,87 +34,62 @@ import * as tf from '@tensorflow/tfjs';
 import { discreteSample } from '../../distributions/exact-draws';
 import { RelaxedOneHotCategorical } from '../../distributions';
 import { centredLosses, MovingAverageBaseline } from '../../estimators/baselines';
-import { EntropyVariant } from '../../estimators/entropy';
 import { analyticLogRatio } from '../../estimators/entropy/analytic';
 import { concreteLogRatio } from '../../estimators/entropy/concrete-monte-carlo';
 import { categoricalLogRatio } from '../../estimators/entropy/problem';
+import { MAX_CONDITIONAL_NOISE } from '../../estimators/gumbel-rao';
 import { stopGradient, straightThrough } from '../../estimators/straight-through';
-import { Random } from '../../random';
-import { checkPositive, checkPositiveInteger, fail } from '../../validate';
+import { fail } from '../../validate';
 import { CategoricalVae } from './categorical-vae';
-
-/** The gradient estimators the VAE trains with. */
-export const VAE_ESTIMATORS = ['st-gumbel-softmax', 'gumbel-softmax', 'reinforce'] as const;
-export type VaeEstimator = (typeof VAE_ESTIMATORS)[number];
-
-/** The KL variants the VAE trains with: every one of `estimateKL` that is read at the relaxed samples it shares, or exact. */
-export type VaeKlTerm = Exclude<EntropyVariant, 'discrete-monte-carlo'>;
-export const VAE_KL_TERMS: readonly VaeKlTerm[] = Object.freeze(['analytic', 'relaxed-log-mass', 'concrete-monte-carlo'] as VaeKlTerm[]);
-
-/** Options of `vaeObjective`. */
-export interface VaeObjectiveOptions {
-  estimator: VaeEstimator;
-  kl: VaeKlTerm;
-  /** τ of the relaxed samples (finite, > 0); unused only by REINFORCE with 'analytic'. */
-  temperature: number;
-  /** λ of the relaxed prior, for kl 'concrete-monte-carlo'; default τ. */
-  priorTemperature?: number;
-  /** S, samples per datum; REINFORCE's leave-one-out baseline needs S ≥ 2. */
-  numSamples: number;
-  /** REINFORCE only: 'leave-one-out' over the S samples of each datum, or a moving average. */
-  baseline?: 'leave-one-out' | MovingAverageBaseline;
-  /** The generator the noise is drawn from (advances). */
-  rng: Random;
-}
-
-/** Checks the options; returns them with defaults filled in. */
-export function checkObjectiveOptions(fn: string, o: VaeObjectiveOptions): Required<VaeObjectiveOptions> {
-  if (o === null || typeof o !== 'object') fail(fn, 'options', 'an object', o);
-  if (!(VAE_ESTIMATORS as readonly string[]).includes(o.estimator)) fail(fn, 'estimator', `one of ${VAE_ESTIMATORS.join(', ')}`, o.estimator);
-  if (!(VAE_KL_TERMS as readonly string[]).includes(o.kl)) fail(fn, 'kl', `one of ${VAE_KL_TERMS.join(', ')}`, o.kl);
-  checkPositive(fn, 'temperature', o.temperature);
-  const priorTemperature = checkPositive(fn, 'priorTemperature', o.priorTemperature ?? o.temperature);
-  const numSamples = checkPositiveInteger(fn, 'numSamples', o.numSamples);
-  const baseline = o.baseline ?? 'leave-one-out';
-  if (baseline !== 'leave-one-out' && !(baseline instanceof MovingAverageBaseline)) {
-    fail(fn, 'baseline', "'leave-one-out' or a MovingAverageBaseline", baseline);
-  }
-  if (o.estimator === 'reinforce' && baseline === 'leave-one-out' && numSamples < 2) {
-    fail(fn, 'numSamples', "at least 2 for REINFORCE with the 'leave-one-out' baseline", numSamples);
-  }
-  if (!(o.rng instanceof Random)) fail(fn, 'rng', 'a Random', o.rng);
-  return { ...o, priorTemperature, numSamples, baseline };
-}
+import { checkObjectiveOptions, VaeKlTerm, VaeObjectiveOptions } from './objective-options';
+import { gumbelRaoCodes, reinmaxCodes, straightThroughCodes } from './straight-through-codes';
+import { vimcoSurrogate } from './vimco';
 
 /**
  * The surrogate loss of one batch: its value is the training objective (a negative
  * ELBO estimate in nats per datum, relaxed for 'gumbel-softmax', 'relaxed-log-mass' and
- * 'concrete-monte-carlo'), and its gradient is the chosen estimator's. Call it inside
- * `optimizer.minimize` or `tf.variableGrads`.
+ * 'concrete-monte-carlo'; the negative S-sample bound for 'vimco'), and its gradient is
+ * the chosen estimator's. Call it inside `tf.variableGrads` or `optimizer.minimize`.
  *
- * Shapes: x [b, D] binary → a scalar.
+ * Shapes: x [b, D] binary → a scalar. Cost: S decoder passes per datum; 'gumbel-rao'
+ * adds m·S·b·N·K conditional Gumbel draws (at most 2^24) to the backward pass.
  *
  * @example
+ * const vae = new CategoricalVae({ numLatents: 2, numCategories: 3, hidden: [8], seed: 0 });
+ * const x = tf.zeros([4, 784]) as tf.Tensor2D;
  * const rng = new Random(0);
- * optimizer.minimize(() => vaeObjective(vae, x, { estimator: 'st-gumbel-softmax', kl: 'analytic',
- *   temperature: 1, numSamples: 1, rng }), true, vae.variables());
+ * const { value, grads } = tf.variableGrads(() => vaeObjective(vae, x, { estimator: 'reinmax', kl: 'analytic',
+ *   temperature: 1, numSamples: 1, rng }), vae.variables());
+ * value.print();   // the −ELBO estimate of the batch, in nats per digit
+ * tf.dispose([x, value, ...Object.values(grads)]);
+ * vae.dispose();
  */
 export function vaeObjective(model: CategoricalVae, x: tf.Tensor2D, options: VaeObjectiveOptions): tf.Scalar {
-  const o = checkObjectiveOptions('vaeObjective', options);
+  const fn = 'vaeObjective';
+  const o = checkObjectiveOptions(fn, options);
+  if (!(model instanceof CategoricalVae)) fail(fn, 'model', 'a CategoricalVae', model);
+  if (!(x instanceof tf.Tensor) || x.rank !== 2 || x.shape[1] !== model.numPixels) fail(fn, 'x', `a tensor of shape [b, ${model.numPixels}]`, x);
   const S = o.numSamples, [b] = x.shape, { numLatents: N, numCategories: K } = model;
+  if (o.estimator === 'gumbel-rao' && o.conditionalSamples * S * b * N * K > MAX_CONDITIONAL_NOISE) {
+    fail(fn, 'conditionalSamples × numSamples × batch × numLatents × numCategories', `at most ${MAX_CONDITIONAL_NOISE}`, o.conditionalSamples * S * b * N * K);
+  }
   return tf.tidy(() => {
     const logits = model.encode(x);
     const logPi = tf.logSoftmax(logits); // [b, N, K]
-    const needsRelaxed = o.estimator !== 'reinforce' || o.kl !== 'analytic';
+    const relaxedCodes = o.estimator === 'gumbel-softmax' || o.estimator === 'st-gumbel-softmax';
     // Relaxed samples y [S, b, N, K], kept at or above 2^−126 by the sampler: at low τ a
     // coordinate can underflow to 0, whose log (in 'concrete-monte-carlo') is −∞. The
     // options were checked above, so the distribution skips its value checks.
-    const y = needsRelaxed ? new RelaxedOneHotCategorical({ logits: logPi, temperature: o.temperature, validateArgs: false }).sample(S, o.rng) : null;
-    // REINFORCE needs exact draws only: one uniform per latent, not K Gumbels.
-    const z = o.estimator === 'gumbel-softmax' ? y! : o.estimator === 'st-gumbel-softmax' ? straightThrough(y!) : discreteSample('categorical', logits, S, o.rng);
+    const y = relaxedCodes || o.kl !== 'analytic'
+      ? new RelaxedOneHotCategorical({ logits: logPi, temperature: o.temperature, validateArgs: false }).sample(S, o.rng) : null;
+    const z = relaxedCodes ? (o.estimator === 'gumbel-softmax' ? y! : straightThrough(y!)) : exactCodes(logits, o);
     // log p(x | z_s) for every sample: [S, b].
     const xs = tf.tile(x, [S, 1]);
     const recon = tf.reshape(model.logLikelihood(xs, model.decode(tf.reshape(z, [S * b, N * K]))), [S, b]);
+    if (o.estimator === 'vimco') {
+      const logQ = tf.sum(tf.mul(z, logPi), [2, 3]); // Σ_n log q(ẑ_n | x): [S, b]
+      return vimcoSurrogate(tf.sub(tf.add(recon, model.priorLogProb), logQ), logQ);
+    }
     const losses = tf.neg(recon); // f_s = −log p(x | z_s)
     let objective = tf.add(tf.mean(losses), tf.mean(vaeKlTerm(logits, y, o)));
     if (o.estimator === 'reinforce') {
@@ -127,6 +107,15 @@ export function vaeObjective(model: CategoricalVae, x: tf.Tensor2D, options: Vae
   });
 }
 
+/** Exact one-hot samples ẑ [S, b, N, K] of q, wrapped in the estimator's backward pass (none for the score-function pair). */
+function exactCodes(logits: tf.Tensor, o: Required<VaeObjectiveOptions>): tf.Tensor {
+  const z = discreteSample('categorical', logits, o.numSamples, o.rng);
+  if (o.estimator === 'straight-through') return straightThroughCodes(logits, z, o.temperature);
+  if (o.estimator === 'reinmax') return reinmaxCodes(logits, z, o.temperature);
+  if (o.estimator === 'gumbel-rao') return gumbelRaoCodes(logits, z, o.temperature, o.rng.uniform([o.conditionalSamples, ...z.shape]));
+  return z;
+}
+
 /**
  * The KL term per datum, summed over the N latents, from the uniform prior: logits
  * [b, N, K] → [b] for 'analytic'; with relaxed samples y [S, b, N, K] → [S, b] for
@@ -136,7 +125,8 @@ export function vaeObjective(model: CategoricalVae, x: tf.Tensor2D, options: Vae
  * checks it against them at the same noise.
  *
  * @example
- * const kl = vaeKlTerm(vae.encode(x), null, { kl: 'analytic', temperature: 1 });  // [b]
+ * const logits = tf.tensor3d([[[2, 0, -1], [0, 0, 0]]]);                    // b = 1, N = 2, K = 3
+ * vaeKlTerm(logits, null, { kl: 'analytic', temperature: 1 }).print();       // [1]; the uniform latent adds 0
  */
 export function vaeKlTerm(
   logits: tf.Tensor, y: tf.Tensor | null, o: { kl: VaeKlTerm; temperature: number; priorTemperature?: number },

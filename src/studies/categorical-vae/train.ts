@@ -6,12 +6,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { Digits, PIXELS } from '../../data/mnist';
 import { MovingAverageBaseline } from '../../estimators/baselines';
+import { guardedVariableGrads } from '../../estimators/guarded-gradient';
 import { Seed, toRandom } from '../../random';
 import { exponentialAnnealing, TemperatureSchedule, toSchedule } from '../../train/schedules';
 import { checkPositive, checkPositiveInteger, fail } from '../../validate';
 import { CategoricalVae } from './categorical-vae';
 import { evaluateVae } from './evaluate';
-import { checkObjectiveOptions, VaeEstimator, VaeKlTerm, vaeObjective } from './objective';
+import { vaeObjective } from './objective';
+import { checkEstimatorTemperature, checkObjectiveOptions, VaeEstimator, VaeKlTerm } from './objective-options';
 
 /** Options of `trainVae`. */
 export interface TrainVaeOptions {
@@ -30,8 +32,10 @@ export interface TrainVaeOptions {
   temperature?: number | TemperatureSchedule;
   /** λ of the Concrete prior (kl 'concrete-monte-carlo'); default: τ at each step. */
   priorTemperature?: number;
-  /** Samples per digit; default 4 for REINFORCE (its leave-one-out baseline needs ≥ 2), else 1. */
+  /** Samples per digit; default 4 for REINFORCE (its leave-one-out baseline needs ≥ 2) and VIMCO, else 1. */
   numSamples?: number;
+  /** 'gumbel-rao' only: conditional Gumbel draws per sample; default 10. */
+  conditionalSamples?: number;
   /** REINFORCE's baseline; default 'leave-one-out'. */
   baseline?: 'leave-one-out' | 'moving-average';
   seed: Seed;
@@ -62,12 +66,21 @@ export interface VaeHistory {
 }
 
 /**
- * Trains `model` in place and returns its history. Every step runs inside
- * `optimizer.minimize` (a tidy scope), so `tf.memory().numTensors` stays flat.
+ * Trains `model` in place and returns its history. Every step runs inside a tidy
+ * scope, so `tf.memory().numTensors` stays flat.
+ *
+ * A step is applied only once it is known to be valid: the objective and every
+ * gradient are computed and checked for finiteness first (one download), and a step
+ * whose objective or gradient is NaN or infinite is refused with an error naming the
+ * step, so the model keeps the weights it had before that step. Every option, and the
+ * temperature at every step the run will take, is checked before any tensor is made.
  *
  * @example
- * const vae = new CategoricalVae({ ...VAE_CONFIGS.small, seed: 0 });
- * const history = trainVae(vae, { train, test, estimator: 'st-gumbel-softmax', kl: 'analytic', epochs: 5, seed: 1 });
+ * const digits = { images: new Float32Array(4 * 784).map((_, i) => (i % 7 === 0 ? 1 : 0)), labels: new Int32Array(4), count: 4 };
+ * const vae = new CategoricalVae({ numLatents: 2, numCategories: 3, hidden: [8], seed: 0 });
+ * const history = trainVae(vae, { train: digits, test: digits, estimator: 'st-gumbel-softmax', kl: 'analytic', epochs: 2, batchSize: 2, seed: 1 });
+ * console.log(history.loss, history.heldOut.negElbo);   // the objective per record, the held-out −ELBO per epoch
+ * vae.dispose();
  */
 export function trainVae(model: CategoricalVae, options: TrainVaeOptions): VaeHistory {
   const fn = 'trainVae';
@@ -86,20 +99,22 @@ export function trainVae(model: CategoricalVae, options: TrainVaeOptions): VaeHi
   const baselineName = options.baseline ?? 'leave-one-out';
   if (baselineName !== 'leave-one-out' && baselineName !== 'moving-average') fail(fn, 'baseline', "'leave-one-out' or 'moving-average'", baselineName);
   const baseline: 'leave-one-out' | MovingAverageBaseline = baselineName === 'moving-average' ? new MovingAverageBaseline() : 'leave-one-out';
-  const numSamples = options.numSamples ?? (estimator === 'reinforce' ? 4 : 1);
+  const numSamples = options.numSamples ?? (estimator === 'reinforce' || estimator === 'vimco' ? 4 : 1);
+  const conditionalSamples = options.conditionalSamples;
   const rng = toRandom(options.seed, fn);
   const dataRng = rng.split(), noiseRng = rng.split(), evalRng = rng.split();
-  // Every option is checked before any tensor is made.
+  // Every option is checked before any tensor is made, and the schedule at every step.
   const priorTemperature = options.priorTemperature;
-  checkObjectiveOptions(fn, { estimator, kl, temperature: schedule(0), priorTemperature, numSamples, baseline, rng: noiseRng });
-
+  checkObjectiveOptions(fn, { estimator, kl, temperature: schedule(0), priorTemperature, numSamples, baseline, conditionalSamples, rng: noiseRng });
   const stepsPerEpoch = Math.floor(train.count / batchSize);
+  for (let t = 0; t < epochs * stepsPerEpoch; t++) checkEstimatorTemperature(fn, estimator, schedule(t), `temperature at step ${t}`);
   const history: VaeHistory = {
     estimator, kl, step: [], epoch: [], loss: [], temperature: [], seconds: [],
     heldOut: { step: [], epoch: [], negElbo: [], negIwae: [] }, stepsPerEpoch,
   };
   const data = tf.tensor2d(train.images, [train.count, PIXELS]);
-  const optimizer = tf.train.adam(learningRate);
+  // Typed as the base class, whose applyGradients takes the gradients as variableGrads gives them.
+  const optimizer: tf.Optimizer = tf.train.adam(learningRate);
   const variables = model.variables();
   let seconds = 0, lossSum = 0, lossCount = 0, step = 0;
   try {
@@ -108,13 +123,22 @@ export function trainVae(model: CategoricalVae, options: TrainVaeOptions): VaeHi
       for (let i = 0; i < stepsPerEpoch; i++, step++) {
         const temperature = schedule(step);
         const start = performance.now();
-        const cost = tf.tidy(() => {
+        const { cost, gradientsFinite } = tf.tidy(() => {
           const x = tf.gather(data, tf.tensor1d(order.slice(i * batchSize, (i + 1) * batchSize), 'int32')) as tf.Tensor2D;
-          const options = { estimator, kl, temperature, priorTemperature: priorTemperature ?? temperature, numSamples, baseline, rng: noiseRng };
-          return optimizer.minimize(() => vaeObjective(model, x, options), true, variables)!.dataSync()[0];
+          const stepOptions = { estimator, kl, temperature, priorTemperature: priorTemperature ?? temperature, numSamples, baseline, conditionalSamples, rng: noiseRng };
+          const { value, grads } = guardedVariableGrads(() => vaeObjective(model, x, stepOptions), variables);
+          // A NaN or infinite entry anywhere makes the sum of all entries NaN or infinite.
+          const gradientSum = tf.addN(Object.values(grads).map((g) => tf.sum(g)));
+          const [c, g] = tf.stack([value, gradientSum]).dataSync();
+          const valid = Number.isFinite(c) && Number.isFinite(g);
+          if (valid) optimizer.applyGradients(grads);
+          return { cost: c, gradientsFinite: Number.isFinite(g) };
         });
         seconds += (performance.now() - start) / 1000;
-        if (!Number.isFinite(cost)) throw new Error(`${fn}: the objective became ${cost} at step ${step} (estimator ${estimator}, kl ${kl}, τ = ${temperature})`);
+        if (!Number.isFinite(cost) || !gradientsFinite) {
+          const what = Number.isFinite(cost) ? 'a gradient became NaN or infinite' : `the objective became ${cost}`;
+          throw new Error(`${fn}: ${what} at step ${step} (estimator ${estimator}, kl ${kl}, τ = ${temperature}); the step was refused, so the model keeps its weights from before it`);
+        }
         lossSum += cost;
         lossCount++;
         if ((step + 1) % recordEvery === 0 || i === stepsPerEpoch - 1) {
@@ -147,7 +171,11 @@ export function trainVae(model: CategoricalVae, options: TrainVaeOptions): VaeHi
  * The history as chart rows {estimator, kl, label, step, epoch, loss, temperature, seconds}.
  *
  * @example
- * lineChart({ data: vaeHistoryRows(history, { label: 'ST-GS + analytic KL' }), x: 'epoch', y: 'loss', color: 'label' })
+ * const digits = { images: new Float32Array(4 * 784).map((_, i) => (i % 7 === 0 ? 1 : 0)), labels: new Int32Array(4), count: 4 };
+ * const vae = new CategoricalVae({ numLatents: 2, numCategories: 3, hidden: [8], seed: 0 });
+ * const history = trainVae(vae, { train: digits, estimator: 'st-gumbel-softmax', kl: 'analytic', epochs: 1, batchSize: 2, seed: 1, recordEvery: 1 });
+ * const spec = lineChart({ data: vaeHistoryRows(history, { label: 'ST-GS + analytic KL' }), x: 'epoch', y: 'loss', color: 'label' });
+ * vae.dispose();
  */
 export function vaeHistoryRows(history: VaeHistory, extra: Record<string, string | number> = {}): Record<string, string | number>[] {
   return history.step.map((step, i) => ({
@@ -156,7 +184,16 @@ export function vaeHistoryRows(history: VaeHistory, extra: Record<string, string
   }));
 }
 
-/** The per-epoch held-out bounds as chart rows {…extra, epoch, negElbo, negIwae}. */
+/**
+ * The per-epoch held-out bounds as chart rows {estimator, kl, …extra, epoch, step, negElbo, negIwae}.
+ *
+ * @example
+ * const digits = { images: new Float32Array(4 * 784).map((_, i) => (i % 7 === 0 ? 1 : 0)), labels: new Int32Array(4), count: 4 };
+ * const vae = new CategoricalVae({ numLatents: 2, numCategories: 3, hidden: [8], seed: 0 });
+ * const history = trainVae(vae, { train: digits, test: digits, estimator: 'reinmax', kl: 'analytic', epochs: 2, batchSize: 2, temperature: 1, seed: 1 });
+ * console.log(vaeHeldOutRows(history, { label: 'ReinMax' }));   // one row per epoch
+ * vae.dispose();
+ */
 export function vaeHeldOutRows(history: VaeHistory, extra: Record<string, string | number> = {}): Record<string, string | number>[] {
   return history.heldOut.epoch.map((epoch, i) => ({
     estimator: history.estimator, kl: history.kl, ...extra, epoch,
