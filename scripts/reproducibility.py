@@ -27,7 +27,23 @@ def _text_of(output):
 
 
 def _stable_lines(text):
-    return [line.rstrip() for line in text.splitlines() if line.strip() and not TIMING.search(line)]
+    """The lines of an output that do not report times. In a Markdown table whose header
+    names a time column ("ms per estimate", "seconds"), that column is blanked in every
+    row, since the rows themselves carry no unit to recognise."""
+    lines, time_columns = [], None
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.lstrip().startswith("|") else None
+        if cells is None:
+            time_columns = None
+        elif time_columns is None:  # a table's header row
+            time_columns = {i for i, c in enumerate(cells) if TIMING.search(c) or TIME_FIELD.search(c)}
+        else:
+            line = "| " + " | ".join("…" if i in time_columns else c for i, c in enumerate(cells)) + " |"
+        if not TIMING.search(line) or cells is not None and time_columns is not None:
+            lines.append(line.rstrip())
+    return lines
 
 
 # A field of chart data that holds a duration: dropped before comparing, and a chart
