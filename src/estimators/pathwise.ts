@@ -13,7 +13,7 @@ import { Random, toRandom } from '../random';
 import { fail } from '../validate';
 import { checkSampling, SamplingOptions } from './options';
 import { SampleLoss } from './problem';
-import { GradientEstimate } from './result';
+import { finiteness, GradientEstimate } from './result';
 
 /**
  * What `pathwiseGradient` differentiates: E[loss(y)] over y = sample(n, seed), with
@@ -112,8 +112,7 @@ export function pathwiseGradient(problem: PathwiseProblem, options: SamplingOpti
     if (!recorded || result === undefined || g === undefined || g === null) {
       fail(fn, 'problem.sample(numSamples, seed)', 'differentiable in problem.variable (no gradient reached it)', 'samples that do not depend on it');
     }
-    const finite = (x: tf.Tensor) => tf.sum(tf.sub(x, x)); // 0 for finite entries, NaN as soon as one is NaN or ±∞
-    const [value, gradOk] = tf.stack([result.value, finite(g)]).dataSync();
+    const [value, gradOk] = tf.stack([result.value, finiteness(g)]).dataSync();
     if (!Number.isFinite(value)) fail(fn, 'problem.loss(y)', 'finite at every sample', value);
     if (Number.isNaN(gradOk)) throw new Error(`${fn}: the gradient is not finite although the loss is; check the sampler's and the loss's gradients`);
     lossValue = value;

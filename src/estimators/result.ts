@@ -34,13 +34,20 @@ export interface ParameterGradientsEstimate<P extends string = string> {
 }
 
 /**
+ * A scalar that is 0 when every entry of `x` is finite and NaN as soon as one is NaN or
+ * ±∞: Σ (x − x). Stacked with other scalars, it checks a tensor in the same download.
+ */
+export function finiteness(x: tf.Tensor): tf.Scalar {
+  return tf.sum(tf.sub(x, x));
+}
+
+/**
  * Downloads the mean loss and, in the same transfer, checks that the loss values, the
  * logits and the estimate are finite: Σ (x − x) is 0 for finite entries and NaN as
  * soon as one is NaN or ±∞. One download per estimate, a few small ops.
  */
 export function readLoss(fn: string, meanLoss: tf.Tensor, logits: tf.Tensor, grad: tf.Tensor): number {
-  const finite = (x: tf.Tensor) => tf.sum(tf.sub(x, x));
-  const [loss, logitsOk, gradOk] = tf.stack([tf.reshape(meanLoss, []), finite(logits), finite(grad)]).dataSync();
+  const [loss, logitsOk, gradOk] = tf.stack([tf.reshape(meanLoss, []), finiteness(logits), finiteness(grad)]).dataSync();
   if (Number.isNaN(logitsOk)) fail(fn, 'problem.logits', 'finite everywhere', logits);
   if (!Number.isFinite(loss)) fail(fn, 'problem.loss(y)', 'finite at every sample', loss);
   if (Number.isNaN(gradOk)) {
