@@ -51,7 +51,7 @@ export { repeatEstimates, RepeatedEstimates, MAX_REPEATS } from './diagnostics/r
 
 // ── Training ────────────────────────────────────────────────────────────────────
 export {
-  optimize, OptimizeOptions, TrainingHistory, TrainingRecord, historyRows,
+  optimize, OptimizeOptions, TrainingRecord, LoopOptions, historyRows, HistoryRow,
   TemperatureSchedule, constantTemperature, exponentialAnnealing, ExponentialAnnealingOptions,
 } from './train';
 
@@ -75,7 +75,7 @@ export {
   meanGradient, MeanGradientOptions, findStationaryLogits, StationaryPointOptions, StationaryPoint,
 } from './studies/squared-error/stationary-point';
 export {
-  optimizeMixtureRuns, MixtureRunsOptions, MixtureRecord, MixtureHistory, mixtureHistoryRows,
+  optimizeMixtureRuns, MixtureRuns, MixtureRunsOptions, MixtureRunRecord,
 } from './studies/squared-error/mixture-runs';
 export {
   expectedStGumbelSoftmaxGradient, StraightThroughMeanProblem, StraightThroughMeanOptions,
@@ -85,7 +85,7 @@ export {
 export {
   ENTROPY_VARIANT_LABELS, exactEntropy, EntropyValueAndGrad, surprisalStd,
   relaxedProportions, RelaxedProportions, categoricalFrequencies, repeatEntropyEstimates, RepeatedEntropyEstimates,
-  exactNegativeElbo, exactVaeGradient, trainByExactElbo, VaeGradient, MAX_LATENT_CONFIGURATIONS,
+  exactNegativeElbo, exactVaeGradient, trainByExactElbo, ExactElboRecord, ExactElboTrainingOptions, VaeGradient, MAX_LATENT_CONFIGURATIONS,
   repeatVaeGradients, VaeGradientOptions, RepeatedVaeGradients,
 } from './studies/relaxed-entropy';
 // A discrete mixture of Gaussians (notebook 03).
@@ -109,7 +109,7 @@ export {
   ToyArgmaxModel, ToyArgmaxOptions, ARGMAX_HEADS, ArgmaxHead, TOY_ARGMAX_LOSSES, ToyArgmaxLoss,
 } from './studies/toy-argmax/model';
 export { shuffledArray, MAX_TOY_VALUES } from './studies/toy-argmax/data';
-export { trainToyArgmax, toyArgmaxAccuracy, ArgmaxStep, ToyArgmaxData } from './studies/toy-argmax/train';
+export { trainToyArgmax, toyArgmaxAccuracy, ToyArgmaxRecord, ToyArgmaxTrainingOptions, ToyArgmaxData } from './studies/toy-argmax/train';
 export { absWithSignGradient } from './studies/toy-argmax/abs-with-sign-gradient';
 // The categorical VAE on MNIST (notebook 06).
 export {
@@ -117,7 +117,7 @@ export {
   VAE_ESTIMATORS, VaeEstimator, VAE_KL_TERMS, VaeKlTerm, DEFAULT_VAE_CONDITIONAL_SAMPLES, evaluateVae, EvaluateOptions, VaeEvaluation,
   compareBounds, pairedDifference, PairedDifference, independentPixelBaseline, PixelBaseline,
   exactVaeBound, exactVaeBoundGradient, MAX_EXACT_TUPLES, multiSampleBound, vimcoLearningSignals,
-  trainVae, TrainVaeOptions, VaeHistory, vaeHistoryRows, vaeHeldOutRows, reconstructDigits, samplePrior, imageRows, ImageRow,
+  trainVae, TrainVaeOptions, VaeTrainingData, VaeRecord, reconstructDigits, samplePrior, imageRows, ImageRow,
 } from './studies/categorical-vae';
 // The estimator zoo (notebook 07).
 export {

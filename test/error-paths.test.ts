@@ -48,7 +48,7 @@ test('optimize: a loss that turns non-finite between records leaves the logits a
     const loss: SampleLoss = (y) => { calls++; return tf.mul(perSample(y), calls > 5 ? NaN : 1); };
     const before = tf.memory().numTensors;
     assert.throws(
-      () => optimize({ logits, estimator, problem: { family: 'categorical', loss }, steps: 20, learningRate: 0.1, numSamples: 4, seed: 0, temperature: 1, recordEvery: 10 }),
+      () => optimize(logits, { family: 'categorical', loss }, { estimator, steps: 20, learningRate: 0.1, numSamples: 4, seed: 0, temperature: 1, recordEvery: 10 }),
       /optimize: the gradient estimate was not finite at 6 of the steps 1–9, so those steps were not applied and the logits keep their last finite values/,
     );
     assert.equal(tf.memory().numTensors, before, `${estimator}: the failed run leaked tensors`);

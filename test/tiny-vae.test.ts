@@ -125,10 +125,12 @@ test('repeatVaeGradients: deterministic for a seed; KL treatments share their no
 
 test('trainByExactElbo lowers the objective and holds the tensor count flat', () => {
   const vae = model(6);
+  const initial = tf.tidy(() => exactNegativeElbo(vae, X).dataSync()[0]);
   const start = tf.memory().numTensors;
   const history = trainByExactElbo(vae, X, { steps: 30, learningRate: 0.05 });
-  assert.equal(history.length, 30);
-  assert.ok(history[29] < history[0] - 0.1, `${history[0]} → ${history[29]}`);
+  assert.deepEqual(history.map((r) => r.step), Array.from({ length: 30 }, (_, i) => i));
+  assert.ok(history[29].negElbo < history[0].negElbo - 0.1, `${history[0].negElbo} → ${history[29].negElbo}`);
+  assert.ok(Math.abs(history[0].negElbo - initial) < 1e-6, 'the first record is the objective before any step');
   assert.equal(tf.memory().numTensors, start);
   const x = tf.tensor2d(X);
   exactVaeGradient(vae, x); // a tensor given by the caller stays the caller's

@@ -184,8 +184,8 @@ test('trainToyArgmax rejects bad data and options, naming the argument, with no 
     // A single target would broadcast silently over two rows.
     [() => trainToyArgmax(model, { x: [ARRAY, ARRAY], targets: [3] }, { steps: 2, seed: 1 }), /^trainToyArgmax: data\.targets must be an array of 2 whole numbers in \[0, 5\)/],
     [() => trainToyArgmax(model, { x: [ARRAY], targets: [5] }, { steps: 2, seed: 1 }), /^trainToyArgmax: data\.targets must be .* but got 5 at row 0/],
-    [() => trainToyArgmax(model, ok, { steps: 0, seed: 1 }), /^trainToyArgmax: options\.steps must be a whole number ≥ 1, but got 0/],
-    [() => trainToyArgmax(model, ok, { steps: 2, learningRate: -1, seed: 1 }), /^trainToyArgmax: options\.learningRate must be a finite number > 0, but got -1/],
+    [() => trainToyArgmax(model, ok, { steps: 0, seed: 1 }), /^trainToyArgmax: steps must be a whole number ≥ 1, but got 0/],
+    [() => trainToyArgmax(model, ok, { steps: 2, learningRate: -1, seed: 1 }), /^trainToyArgmax: learningRate must be a finite number > 0, but got -1/],
     [() => trainToyArgmax(model, ok, { steps: 2, seed: 1.5 }), /^trainToyArgmax: seed must be/],
     [() => trainToyArgmax({} as ToyArgmaxModel, ok, { steps: 2, seed: 1 }), /^trainToyArgmax: model must be a ToyArgmaxModel/],
     [() => toyArgmaxAccuracy(model, [[1, 2]]), /^toyArgmaxAccuracy: arrays must be a non-empty array of rows of 5 finite numbers, but got \[1, 2\] at row 0/],

@@ -12,9 +12,8 @@ const TARGET = SQUARED_ERROR_CATEGORICAL_TARGET as number[];
 
 function run(estimator: EstimatorName, extra: Partial<OptimizeOptions> = {}) {
   const logits = tf.variable(tf.tensor1d([1, 1, 1]));
-  const history = optimize({
-    logits, estimator, problem: { family: 'categorical', loss: squaredErrorLoss(TARGET) },
-    steps: 200, learningRate: 0.05, numSamples: 100, seed: 0, temperature: 1, recordEvery: 50, ...extra,
+  const history = optimize(logits, { family: 'categorical', loss: squaredErrorLoss(TARGET) }, {
+    estimator, steps: 200, learningRate: 0.05, numSamples: 100, seed: 0, temperature: 1, recordEvery: 50, ...extra,
   });
   const final = Array.from(logits.dataSync());
   logits.dispose();
@@ -54,32 +53,32 @@ test('schedules refuse bad arguments', () => {
 // The loop.
 
 test('optimize records every recordEvery steps and the last, with the exact loss at each record', () => {
-  const seen: TrainingRecord[] = [];
-  const { history, final } = run('st-gumbel-softmax', { steps: 120, recordEvery: 50, onRecord: (r) => seen.push(r) });
-  assert.deepEqual(history.step, [0, 50, 100, 119]);
-  assert.equal(seen.length, 4);
-  assert.ok(Math.abs(history.exactLoss[0] - squaredErrorExactLoss([1, 1, 1], TARGET)) < 1e-6);
-  history.probs.forEach((p) => assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-5));
-  assert.deepEqual(history.temperature, [1, 1, 1, 1]);
-  assert.ok(history.gradNorm.every((g) => g > 0 && Number.isFinite(g)));
+  const seen: [TrainingRecord, number][] = [];
+  const { history, final } = run('st-gumbel-softmax', { steps: 120, recordEvery: 50, onRecord: (r, h) => seen.push([r, h.length]) });
+  assert.deepEqual(history.map((r) => r.step), [0, 50, 100, 119]);
+  // onRecord sees each record as it is added, and the history up to it.
+  assert.deepEqual(seen.map(([r, n]) => [r.step, n]), [[0, 1], [50, 2], [100, 3], [119, 4]]);
+  assert.equal(seen[2][0], history[2]);
+  assert.ok(Math.abs(history[0].exactLoss - squaredErrorExactLoss([1, 1, 1], TARGET)) < 1e-6);
+  history.forEach((r) => assert.ok(Math.abs(r.probs.reduce((a, b) => a + b, 0) - 1) < 1e-5));
+  assert.deepEqual(history.map((r) => r.temperature), [1, 1, 1, 1]);
+  assert.ok(history.every((r) => r.gradNorm > 0 && Number.isFinite(r.gradNorm)));
   assert.ok(final.every(Number.isFinite));
-  const rows = historyRows(history, { estimator: 'st' });
-  assert.deepEqual(Object.keys(rows[0]).sort(), ['estimator', 'exactLoss', 'gradNorm', 'loss', 'p0', 'p1', 'p2', 'step', 'temperature']);
 });
 
 test('REINFORCE with a leave-one-out baseline drives the squared-error toy towards its optimum', () => {
   const { history } = run('reinforce', { steps: 400, learningRate: 0.5, baseline: 'leave-one-out', recordEvery: 399 });
   // The optimum puts all mass on the middle category, where the loss is 0.14.
-  assert.ok(history.exactLoss[1] < 0.3, `exact loss ${history.exactLoss[1]}`);
-  assert.ok(history.probs[1][1] > 0.8);
+  assert.ok(history[1].exactLoss < 0.3, `exact loss ${history[1].exactLoss}`);
+  assert.ok(history[1].probs[1] > 0.8);
 });
 
 test('a temperature schedule is followed, and a moving-average baseline is used', () => {
   const schedule = exponentialAnnealing({ initial: 2, rate: 0.01, minimum: 0.5, every: 10 });
   const { history } = run('gumbel-softmax', { steps: 101, recordEvery: 50, temperature: schedule });
-  assert.deepEqual(history.temperature, [2, schedule(50), schedule(100)]);
+  assert.deepEqual(history.map((r) => r.temperature), [2, schedule(50), schedule(100)]);
   const r = run('reinforce', { steps: 20, baseline: new MovingAverageBaseline(), temperature: undefined });
-  assert.ok(r.history.temperature.every(Number.isNaN));
+  assert.ok(r.history.every((x) => Number.isNaN(x.temperature)));
 });
 
 test('the same seed gives the same history', () => {
@@ -89,13 +88,35 @@ test('the same seed gives the same history', () => {
   }
 });
 
+// The one history-to-rows helper.
+
+test('historyRows: constant columns first, numbers as they are, NaN and ±∞ as null, number arrays spread, nested arrays left out', () => {
+  const rows = historyRows([
+    { step: 0, loss: 1.5, exactLoss: NaN, probs: [0.25, 0.75], label: 'a', final: false, logits: [[1, 2]] },
+    { step: 10, loss: Infinity, exactLoss: 0.5, probs: [0.5, NaN], label: 'b', final: true, logits: [[3, 4]] },
+  ], { estimator: 'st', seed: 3 });
+  assert.deepEqual(rows, [
+    { estimator: 'st', seed: 3, step: 0, loss: 1.5, exactLoss: null, probs0: 0.25, probs1: 0.75, label: 'a', final: false },
+    { estimator: 'st', seed: 3, step: 10, loss: null, exactLoss: 0.5, probs0: 0.5, probs1: null, label: 'b', final: true },
+  ]);
+  assert.deepEqual(Object.keys(rows[0]).slice(0, 2), ['estimator', 'seed']);
+  const { history } = run('reinforce', { steps: 3, recordEvery: 1 });
+  assert.deepEqual(Object.keys(historyRows(history)[0]).sort(), ['exactLoss', 'gradNorm', 'loss', 'probs0', 'probs1', 'probs2', 'step', 'temperature']);
+});
+
+test('historyRows refuses what is not a history', () => {
+  assert.throws(() => historyRows({ step: [0] } as never), /historyRows: history must be an array of records, as a training loop returns, but got/);
+  assert.throws(() => historyRows([1] as never), /historyRows: history\[0\] must be a record \(an object\), but got 1/);
+  assert.throws(() => historyRows([], [] as never), /historyRows: extra must be an object of constant columns/);
+  assert.throws(() => historyRows([], { a: {} } as never), /historyRows: extra.a must be a string or a number/);
+});
+
 test('1000 optimisation steps of each estimator leave tf.memory().numTensors unchanged', () => {
   for (const estimator of ESTIMATOR_NAMES.filter((e) => ESTIMATOR_FAMILIES[e].includes('categorical'))) {
     const logits = tf.variable(tf.tensor1d([1, 1, 1]));
     const before = tf.memory().numTensors;
-    optimize({
-      logits, estimator, problem: { family: 'categorical', loss: squaredErrorLoss(TARGET) },
-      steps: 1000, learningRate: 0.01, numSamples: 100, seed: 0, temperature: 5, recordEvery: 100,
+    optimize(logits, { family: 'categorical', loss: squaredErrorLoss(TARGET) }, {
+      estimator, steps: 1000, learningRate: 0.01, numSamples: 100, seed: 0, temperature: 5, recordEvery: 100,
       baseline: estimator === 'reinforce' ? new MovingAverageBaseline() : undefined,
     });
     assert.equal(tf.memory().numTensors, before, estimator);
@@ -103,18 +124,24 @@ test('1000 optimisation steps of each estimator leave tf.memory().numTensors unc
   }
 });
 
-test('optimize refuses bad options', () => {
-  const base = {
-    logits: tf.variable(tf.tensor1d([1, 1, 1])), estimator: 'reinforce' as EstimatorName,
-    problem: { family: 'categorical' as const, loss: squaredErrorLoss(TARGET) },
-    steps: 10, learningRate: 0.1, numSamples: 10, seed: 0,
-  };
-  assert.throws(() => optimize({ ...base, estimator: 'no-such-estimator' as EstimatorName }), /optimize: estimator must be one of exact, reinforce, gumbel-softmax, st-gumbel-softmax, .*but got "no-such-estimator"/);
-  assert.throws(() => optimize({ ...base, estimator: 'gumbel-softmax' }), /optimize: temperature must be given for 'gumbel-softmax'/);
-  assert.throws(() => optimize({ ...base, logits: tf.tensor1d([1, 1, 1]) as tf.Variable }), /optimize: logits must be a tf.Variable/);
-  assert.throws(() => optimize({ ...base, steps: 0 }), /optimize: steps must be a whole number ≥ 1, but got 0/);
-  assert.throws(() => optimize({ ...base, learningRate: -0.1 }), /optimize: learningRate must be a finite number > 0, but got -0.1/);
-  assert.throws(() => optimize({ ...base, numSamples: 1.5 }), /optimize: numSamples must be a whole number ≥ 1, but got 1.5/);
-  assert.throws(() => optimize({ ...base, baseline: 'average' as 'none' }), /optimize: baseline must be 'none', 'leave-one-out' or a MovingAverageBaseline instance, but got "average"/);
-  base.logits.dispose();
+test('optimize refuses bad arguments', () => {
+  const logits = tf.variable(tf.tensor1d([1, 1, 1]));
+  const problem = { family: 'categorical' as const, loss: squaredErrorLoss(TARGET) };
+  const base: OptimizeOptions = { estimator: 'reinforce', steps: 10, learningRate: 0.1, numSamples: 10, seed: 0 };
+  const notAVariable = tf.tensor1d([1, 1, 1]);
+  const before = tf.memory().numTensors;
+  assert.throws(() => optimize(logits, problem, { ...base, estimator: 'no-such-estimator' as EstimatorName }), /optimize: estimator must be one of exact, reinforce, gumbel-softmax, st-gumbel-softmax, .*but got "no-such-estimator"/);
+  assert.throws(() => optimize(logits, problem, { ...base, estimator: 'gumbel-softmax' }), /optimize: temperature must be given for 'gumbel-softmax'/);
+  assert.throws(() => optimize(notAVariable as tf.Variable, problem, base), /optimize: logits must be a tf.Variable/);
+  assert.throws(() => optimize(logits, { family: 'poisson' } as never, base), /optimize: problem.family must be one of categorical, bernoulli, but got "poisson"/);
+  assert.throws(() => optimize(logits, problem, undefined as never), /optimize: options must be an object, but got undefined/);
+  assert.throws(() => optimize(logits, problem, { ...base, steps: 0 }), /optimize: steps must be a whole number ≥ 1, but got 0/);
+  assert.throws(() => optimize(logits, problem, { ...base, learningRate: -0.1 }), /optimize: learningRate must be a finite number > 0, but got -0.1/);
+  assert.throws(() => optimize(logits, problem, { ...base, numSamples: 1.5 }), /optimize: numSamples must be a whole number ≥ 1, but got 1.5/);
+  assert.throws(() => optimize(logits, problem, { ...base, recordEvery: 0 }), /optimize: recordEvery must be a whole number ≥ 1, but got 0/);
+  assert.throws(() => optimize(logits, problem, { ...base, onRecord: 'log' as never }), /optimize: onRecord must be a function \(record, history\) => void, but got "log"/);
+  assert.throws(() => optimize(logits, problem, { ...base, baseline: 'average' as 'none' }), /optimize: baseline must be 'none', 'leave-one-out' or a MovingAverageBaseline instance, but got "average"/);
+  assert.equal(tf.memory().numTensors, before);
+  assert.deepEqual(Array.from(logits.dataSync()), [1, 1, 1]);
+  tf.dispose([logits, notAVariable]);
 });

@@ -269,9 +269,9 @@ test('bad options of the new estimators are refused by name, before any tensor i
   assert.throws(() => exactVaeBound(vae, x, 6), /exactVaeBound: .* but got 531441/);
   assert.equal(tf.memory().numTensors, start, 'a refused call left tensors behind');
   // trainVae checks the schedule at every step it will take, before training.
-  assert.throws(() => trainVae(vae, { train, estimator: 'reinmax', kl: 'analytic', epochs: 1, seed: 0, temperature: (t) => (t < 1 ? 1 : 0.9) }),
+  assert.throws(() => trainVae(vae, { train }, { estimator: 'reinmax', kl: 'analytic', epochs: 1, seed: 0, temperature: (t) => (t < 1 ? 1 : 0.9) }),
     /trainVae: temperature at step 1 must be at least 1 for ReinMax .*, but got 0.9/);
-  assert.throws(() => trainVae(vae, { train, estimator: 'vimco', kl: 'analytic', epochs: 1, seed: 0, numSamples: 1 }), /trainVae: numSamples must be at least 2 for VIMCO/);
+  assert.throws(() => trainVae(vae, { train }, { estimator: 'vimco', kl: 'analytic', epochs: 1, seed: 0, numSamples: 1 }), /trainVae: numSamples must be at least 2 for VIMCO/);
   assert.equal(tf.memory().numTensors, start, 'a refused training run left tensors behind');
   tf.dispose([x, narrow]);
   vae.dispose();

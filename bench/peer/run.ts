@@ -105,9 +105,8 @@ async function squaredErrorTs(backend: string): Promise<void> {
   for (const estimator of ['reinforce', 'st-gumbel-softmax'] as const) {
     const run = (steps: number) => {
       const logits = tf.variable(tf.tensor1d([1, 1, 1]));
-      const history = optimize({
-        logits, estimator, problem: { family: 'categorical', loss }, steps, learningRate: 0.01,
-        numSamples: 1000, seed: 0, temperature: 5, recordEvery: RECORD_EVERY,
+      const history = optimize(logits, { family: 'categorical', loss }, {
+        estimator, steps, learningRate: 0.01, numSamples: 1000, seed: 0, temperature: 5, recordEvery: RECORD_EVERY,
       });
       logits.dispose();
       return history;

@@ -1,2 +1,4 @@
-export { optimize, OptimizeOptions, TrainingHistory, TrainingRecord, historyRows } from './optimize';
+export { LoopOptions } from './loop';
+export { historyRows, HistoryRow } from './history-rows';
+export { optimize, OptimizeOptions, TrainingRecord } from './optimize';
 export { TemperatureSchedule, constantTemperature, exponentialAnnealing, ExponentialAnnealingOptions } from './schedules';

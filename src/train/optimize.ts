@@ -1,7 +1,6 @@
 /**
  * Plain stochastic gradient descent on the logits of a discrete distribution, with
- * any of the library's gradient estimators, recording a history that shows the exact
- * objective next to the estimate.
+ * any of the library's gradient estimators, recording the exact objective next to the estimate.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Baseline, resolveBaseline } from '../estimators/baselines';
@@ -10,6 +9,7 @@ import { CheckedProblem, Family, FAMILIES, probabilities, SampleLoss, withChecke
 import { checkEstimatorName, EstimatorName, EstimatorOptions, RELAXED_ESTIMATORS, runEstimator } from '../estimators/registry';
 import { Seed, toRandom } from '../random';
 import { checkPositive, checkPositiveInteger, fail } from '../validate';
+import { addRecord, checkLoopOptions, LoopOptions } from './loop';
 import { TemperatureSchedule, toSchedule } from './schedules';
 
 /** One recorded step. */
@@ -27,38 +27,22 @@ export interface TrainingRecord {
   gradNorm: number;
 }
 
-/** The recorded steps, one array per field (column form, ready to chart). */
-export interface TrainingHistory {
-  step: number[];
-  loss: number[];
-  exactLoss: number[];
-  probs: number[][];
-  temperature: number[];
-  gradNorm: number[];
-}
-
-/** Options of `optimize`. */
-export interface OptimizeOptions {
-  /** The parameters, updated in place: [...batch, K] (categorical) or [...batch] (Bernoulli). */
-  logits: tf.Variable;
+/** Options of `optimize`; `recordEvery` defaults to steps/100. */
+export interface OptimizeOptions extends LoopOptions<TrainingRecord> {
   estimator: EstimatorName;
-  problem: { family: Family; loss: SampleLoss };
   steps: number;
   learningRate: number;
   numSamples: number;
   seed: Seed;
   /** A constant τ or a schedule; required by the Gumbel-Softmax estimators. */
   temperature?: number | TemperatureSchedule;
-  /** Record every this many steps (and the last step); default steps/100. */
-  recordEvery?: number;
   /** REINFORCE only; default 'none'. */
   baseline?: Baseline;
-  /** Called after each record, e.g. to redraw a live chart. */
-  onRecord?: (record: TrainingRecord, history: TrainingHistory) => void;
 }
 
 /**
- * Runs `steps` SGD steps, logits ← logits − learningRate·ĝ, and returns the history.
+ * Runs `steps` SGD steps on `logits`, logits ← logits − learningRate·ĝ, with the
+ * gradient estimator `options.estimator` on `problem`, and returns the recorded steps.
  *
  * Each step is one estimator call inside `tf.tidy` plus one update, so
  * `tf.memory().numTensors` is the same after the loop as before it. Only recorded
@@ -67,30 +51,30 @@ export interface OptimizeOptions {
  * unrecorded one is not applied, and the next record throws, saying how many steps
  * were skipped. Either way the logits keep their last finite values.
  *
+ * @param logits the parameters, updated in place: [...batch, K] (categorical) or [...batch] (Bernoulli).
+ * @param problem the family and the per-sample loss (the logits are the variable).
+ *
  * @example
  * const logits = tf.variable(tf.tensor1d([1, 1, 1]));
- * const history = optimize({
- *   logits, estimator: 'st-gumbel-softmax',
- *   problem: { family: 'categorical', loss: squaredErrorLoss(SQUARED_ERROR_CATEGORICAL_TARGET) },
- *   steps: 1000, learningRate: 0.01, numSamples: 100, seed: 0,
+ * const history = optimize(logits, { family: 'categorical', loss: squaredErrorLoss(SQUARED_ERROR_CATEGORICAL_TARGET) }, {
+ *   estimator: 'st-gumbel-softmax', steps: 1000, learningRate: 0.01, numSamples: 100, seed: 0,
  *   temperature: 5, recordEvery: 100,
  * });
- * console.log(history.exactLoss.at(-1));  // the true objective at the end
+ * console.log(history.at(-1)?.exactLoss);  // the true objective at the end
  * logits.dispose();
  */
-export function optimize(options: OptimizeOptions): TrainingHistory {
+export function optimize(logits: tf.Variable, problem: { family: Family; loss: SampleLoss }, options: OptimizeOptions): TrainingRecord[] {
   const fn = 'optimize';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
-  const { logits, problem, onRecord } = options;
   if (!(logits instanceof tf.Variable)) fail(fn, 'logits', 'a tf.Variable (it is updated in place)', logits);
-  const name = checkEstimatorName(fn, options.estimator, 'estimator');
   if (problem === null || typeof problem !== 'object' || !FAMILIES.includes(problem.family)) {
     fail(fn, 'problem.family', `one of ${FAMILIES.join(', ')}`, problem?.family);
   }
+  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
+  const name = checkEstimatorName(fn, options.estimator, 'estimator');
   const steps = checkPositiveInteger(fn, 'steps', options.steps);
   const learningRate = checkPositive(fn, 'learningRate', options.learningRate);
   const numSamples = checkPositiveInteger(fn, 'numSamples', options.numSamples);
-  const recordEvery = checkPositiveInteger(fn, 'recordEvery', options.recordEvery ?? Math.max(1, Math.floor(steps / 100)));
+  const { recordEvery, onRecord } = checkLoopOptions(fn, options, Math.max(1, Math.floor(steps / 100)));
   if (RELAXED_ESTIMATORS.includes(name) && options.temperature === undefined) {
     fail(fn, 'temperature', `given for '${name}' (a number > 0 or a schedule)`, undefined);
   }
@@ -99,7 +83,7 @@ export function optimize(options: OptimizeOptions): TrainingHistory {
   const baseline = resolveBaseline(fn, options.baseline, numSamples);
   const rng = toRandom(options.seed, fn);
   const withExact = eventSpaceSize(problem.family, logits.shape) <= MAX_EXACT_EVENTS;
-  const history: TrainingHistory = { step: [], loss: [], exactLoss: [], probs: [], temperature: [], gradNorm: [] };
+  const history: TrainingRecord[] = [];
 
   // Steps that are not recorded download nothing, so a non-finite estimate cannot be
   // seen there when it happens. Such a step leaves the logits as they were (the update
@@ -126,8 +110,7 @@ export function optimize(options: OptimizeOptions): TrainingHistory {
           if (record) {
             const entry = readRecord(step, loss, exactLoss, temperature, checked, grad);
             lastRecord = step;
-            append(history, entry);
-            onRecord?.(entry, history);
+            addRecord(history, entry, onRecord);
             logits.assign(tf.sub(logits, tf.mul(grad, learningRate)));
             return;
           }
@@ -151,47 +134,4 @@ function readRecord(
   const values = tf.concat([tf.reshape(probs, [-1]), tf.reshape(tf.norm(grad), [1])]).dataSync();
   const size = values.length - 1;
   return { step, loss, exactLoss, probs: Array.from(values.subarray(0, size)), temperature, gradNorm: values[size] };
-}
-
-function append(history: TrainingHistory, r: TrainingRecord): void {
-  history.step.push(r.step);
-  history.loss.push(r.loss);
-  history.exactLoss.push(r.exactLoss);
-  history.probs.push(r.probs);
-  history.temperature.push(r.temperature);
-  history.gradNorm.push(r.gradNorm);
-}
-
-/**
- * The history as chart rows: {step, loss, exactLoss, temperature, gradNorm, p0, p1, …},
- * plus any constant fields given (e.g. {estimator: 'reinforce'}) to colour by.
- *
- * @example
- * const logits = tf.variable(tf.tensor1d([1, 1, 1]));
- * const history = optimize({ logits, estimator: 'reinforce', problem: { family: 'categorical', loss: squaredErrorLoss([0.2, 0.7, 0.1]) },
- *   steps: 100, learningRate: 0.1, numSamples: 100, seed: 0, baseline: 'leave-one-out' });
- * const spec = lineChart({ data: historyRows(history, { estimator: 'reinforce' }), x: 'step', y: 'exactLoss', color: 'estimator' });
- * logits.dispose();
- */
-export function historyRows(history: TrainingHistory, extra: Record<string, string | number> = {}): Record<string, number | string | null>[] {
-  if (history === null || typeof history !== 'object' || !Array.isArray(history.step) || !Array.isArray(history.loss)) {
-    fail('historyRows', 'history', 'a TrainingHistory {step, loss, …} as optimize returns', history);
-  }
-  if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) fail('historyRows', 'extra', 'an object of constant columns', extra);
-  return history.step.map((step, i) => {
-    const row: Record<string, number | string | null> = {
-      ...extra, step,
-      loss: finiteOrNull(history.loss[i]),
-      exactLoss: finiteOrNull(history.exactLoss[i]),
-      temperature: finiteOrNull(history.temperature[i]),
-      gradNorm: finiteOrNull(history.gradNorm[i]),
-    };
-    history.probs[i].forEach((p, k) => { row[`p${k}`] = p; });
-    return row;
-  });
-}
-
-/** Vega-Lite reads NaN badly; null is a gap. */
-function finiteOrNull(x: number): number | null {
-  return Number.isFinite(x) ? x : null;
 }

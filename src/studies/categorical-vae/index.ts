@@ -9,5 +9,5 @@ export { evaluateVae, EvaluateOptions, VaeEvaluation } from './evaluate';
 export { compareBounds, pairedDifference, PairedDifference } from './compare';
 export { independentPixelBaseline, PixelBaseline } from './pixel-baseline';
 export { exactVaeBound, exactVaeBoundGradient, MAX_EXACT_TUPLES } from './exact-bound';
-export { trainVae, TrainVaeOptions, VaeHistory, vaeHistoryRows, vaeHeldOutRows } from './train';
+export { trainVae, TrainVaeOptions, VaeTrainingData, VaeRecord } from './train';
 export { reconstructDigits, samplePrior, imageRows, ImageRow } from './generate';

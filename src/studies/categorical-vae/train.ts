@@ -9,18 +9,21 @@ import { MovingAverageBaseline } from '../../estimators/baselines';
 import { guardedVariableGrads } from '../../estimators/guarded-gradient';
 import { Seed, toRandom } from '../../random';
 import { exponentialAnnealing, TemperatureSchedule, toSchedule } from '../../train/schedules';
+import { addRecord, checkLoopOptions, LoopOptions } from '../../train/loop';
 import { checkPositive, checkPositiveInteger, fail } from '../../validate';
 import { CategoricalVae } from './categorical-vae';
 import { evaluateVae } from './evaluate';
 import { vaeObjective } from './objective';
 import { checkEstimatorTemperature, checkObjectiveOptions, VaeEstimator, VaeKlTerm } from './objective-options';
 
-/** Options of `trainVae`. */
-export interface TrainVaeOptions {
-  /** Binary training digits. */
+/** What `trainVae` fits: binary training digits, and optionally held-out digits for the bound recorded at each epoch's end. */
+export interface VaeTrainingData {
   train: Digits;
-  /** Held-out digits for the bound recorded after each epoch (optional). */
   test?: Digits;
+}
+
+/** Options of `trainVae`; `recordEvery` defaults to 20 steps (and each epoch's end is always recorded). */
+export interface TrainVaeOptions extends LoopOptions<VaeRecord> {
   estimator: VaeEstimator;
   kl: VaeKlTerm;
   epochs: number;
@@ -39,34 +42,31 @@ export interface TrainVaeOptions {
   /** REINFORCE's baseline; default 'leave-one-out'. */
   baseline?: 'leave-one-out' | 'moving-average';
   seed: Seed;
-  /** Record the objective every this many steps (and at each epoch's end); default 20. */
-  recordEvery?: number;
   /** Held-out digits and samples per digit for the per-epoch bound; defaults 500 and 10. */
   evalCount?: number;
   evalSamples?: number;
-  /** Called after each record, e.g. to update a LiveDisplay. */
-  onRecord?: (history: VaeHistory) => void;
 }
 
-/** The history, in columns. */
-export interface VaeHistory {
-  estimator: VaeEstimator;
-  kl: VaeKlTerm;
-  /** One entry per record: the mean training objective (nats per digit) since the previous record. */
-  step: number[];
-  epoch: number[];
-  loss: number[];
-  temperature: number[];
+/** One record: the training objective since the previous record, and at an epoch's end the held-out bounds. */
+export interface VaeRecord {
+  /** Steps taken so far. */
+  step: number;
+  /** Epochs so far, step / steps per epoch: a whole number exactly at an epoch's end. */
+  epoch: number;
+  /** The mean training objective (nats per digit) over the steps since the previous record. */
+  loss: number;
+  /** τ at the last of those steps. */
+  temperature: number;
   /** Seconds spent in training steps so far (held-out evaluation excluded). */
-  seconds: number[];
-  /** One entry per epoch: −ELBO and −IWAE of the discrete model on the held-out subset. */
-  heldOut: { step: number[]; epoch: number[]; negElbo: number[]; negIwae: number[] };
-  /** Steps per epoch. */
-  stepsPerEpoch: number;
+  seconds: number;
+  /** −ELBO and −IWAE of the discrete model on the held-out digits: at an epoch's end when `test` is given, else NaN. */
+  heldOutNegElbo: number;
+  heldOutNegIwae: number;
 }
 
 /**
- * Trains `model` in place and returns its history. Every step runs inside a tidy
+ * Trains `model` in place on `data` with Adam and returns its history: one record
+ * every `recordEvery` steps and at each epoch's end. Every step runs inside a tidy
  * scope, so `tf.memory().numTensors` stays flat.
  *
  * A step is applied only once it is known to be valid: the objective and every
@@ -78,22 +78,26 @@ export interface VaeHistory {
  * @example
  * const digits = { images: new Float32Array(4 * 784).map((_, i) => (i % 7 === 0 ? 1 : 0)), labels: new Int32Array(4), count: 4 };
  * const vae = new CategoricalVae({ numLatents: 2, numCategories: 3, hidden: [8], seed: 0 });
- * const history = trainVae(vae, { train: digits, test: digits, estimator: 'st-gumbel-softmax', kl: 'analytic', epochs: 2, batchSize: 2, seed: 1 });
- * console.log(history.loss, history.heldOut.negElbo);   // the objective per record, the held-out −ELBO per epoch
+ * const history = trainVae(vae, { train: digits, test: digits }, { estimator: 'st-gumbel-softmax', kl: 'analytic', epochs: 2, batchSize: 2, seed: 1 });
+ * console.log(history.map((r) => r.loss));                                           // the objective per record
+ * console.log(history.filter((r) => Number.isInteger(r.epoch)).map((r) => r.heldOutNegElbo));  // the held-out −ELBO per epoch
  * vae.dispose();
  */
-export function trainVae(model: CategoricalVae, options: TrainVaeOptions): VaeHistory {
+export function trainVae(model: CategoricalVae, data: VaeTrainingData, options: TrainVaeOptions): VaeRecord[] {
   const fn = 'trainVae';
   if (!(model instanceof CategoricalVae)) fail(fn, 'model', 'a CategoricalVae', model);
+  if (data === null || typeof data !== 'object') fail(fn, 'data', 'an object {train, test?}', data);
+  const { train, test } = data;
+  if (train === null || typeof train !== 'object' || !(train.images instanceof Float32Array)) fail(fn, 'data.train', 'a Digits set {images, labels, count}', train);
+  if (test !== undefined && (test === null || typeof test !== 'object' || !(test.images instanceof Float32Array))) fail(fn, 'data.test', 'a Digits set {images, labels, count} or undefined', test);
   if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
-  const { train, test, estimator, kl, onRecord } = options;
-  if (train === null || typeof train !== 'object' || !(train.images instanceof Float32Array)) fail(fn, 'train', 'a Digits set {images, labels, count}', train);
+  const { estimator, kl } = options;
   const epochs = checkPositiveInteger(fn, 'epochs', options.epochs);
   const batchSize = checkPositiveInteger(fn, 'batchSize', options.batchSize ?? 100);
   if (batchSize > train.count) fail(fn, 'batchSize', `at most the ${train.count} training digits`, batchSize);
   const learningRate = checkPositive(fn, 'learningRate', options.learningRate ?? 1e-3);
   const schedule = toSchedule(fn, options.temperature ?? exponentialAnnealing({ rate: 1e-4 }));
-  const recordEvery = checkPositiveInteger(fn, 'recordEvery', options.recordEvery ?? 20);
+  const { recordEvery, onRecord } = checkLoopOptions(fn, options, 20);
   const evalCount = Math.min(checkPositiveInteger(fn, 'evalCount', options.evalCount ?? 500), test?.count ?? Infinity);
   const evalSamples = checkPositiveInteger(fn, 'evalSamples', options.evalSamples ?? 10);
   const baselineName = options.baseline ?? 'leave-one-out';
@@ -108,11 +112,8 @@ export function trainVae(model: CategoricalVae, options: TrainVaeOptions): VaeHi
   checkObjectiveOptions(fn, { estimator, kl, temperature: schedule(0), priorTemperature, numSamples, baseline, conditionalSamples, rng: noiseRng });
   const stepsPerEpoch = Math.floor(train.count / batchSize);
   for (let t = 0; t < epochs * stepsPerEpoch; t++) checkEstimatorTemperature(fn, estimator, schedule(t), `temperature at step ${t}`);
-  const history: VaeHistory = {
-    estimator, kl, step: [], epoch: [], loss: [], temperature: [], seconds: [],
-    heldOut: { step: [], epoch: [], negElbo: [], negIwae: [] }, stepsPerEpoch,
-  };
-  const data = tf.tensor2d(train.images, [train.count, PIXELS]);
+  const history: VaeRecord[] = [];
+  const images = tf.tensor2d(train.images, [train.count, PIXELS]);
   // Typed as the base class, whose applyGradients takes the gradients as variableGrads gives them.
   const optimizer: tf.Optimizer = tf.train.adam(learningRate);
   const variables = model.variables();
@@ -124,7 +125,7 @@ export function trainVae(model: CategoricalVae, options: TrainVaeOptions): VaeHi
         const temperature = schedule(step);
         const start = performance.now();
         const { cost, gradientsFinite } = tf.tidy(() => {
-          const x = tf.gather(data, tf.tensor1d(order.slice(i * batchSize, (i + 1) * batchSize), 'int32')) as tf.Tensor2D;
+          const x = tf.gather(images, tf.tensor1d(order.slice(i * batchSize, (i + 1) * batchSize), 'int32')) as tf.Tensor2D;
           const stepOptions = { estimator, kl, temperature, priorTemperature: priorTemperature ?? temperature, numSamples, baseline, conditionalSamples, rng: noiseRng };
           const { value, grads } = guardedVariableGrads(() => vaeObjective(model, x, stepOptions), variables);
           // A NaN or infinite entry anywhere makes the sum of all entries NaN or infinite.
@@ -142,61 +143,21 @@ export function trainVae(model: CategoricalVae, options: TrainVaeOptions): VaeHi
         lossSum += cost;
         lossCount++;
         if ((step + 1) % recordEvery === 0 || i === stepsPerEpoch - 1) {
-          history.step.push(step + 1);
-          history.epoch.push((step + 1) / stepsPerEpoch);
-          history.loss.push(lossSum / lossCount);
-          history.temperature.push(temperature);
-          history.seconds.push(seconds);
+          const heldOut = i === stepsPerEpoch - 1 && test !== undefined
+            ? evaluateVae(model, test, { numSamples: evalSamples, seed: evalRng, count: evalCount })
+            : { negElbo: NaN, negIwae: NaN };
+          addRecord(history, {
+            step: step + 1, epoch: (step + 1) / stepsPerEpoch, loss: lossSum / lossCount, temperature, seconds,
+            heldOutNegElbo: heldOut.negElbo, heldOutNegIwae: heldOut.negIwae,
+          }, onRecord);
           lossSum = 0;
           lossCount = 0;
-          if (i === stepsPerEpoch - 1 && test !== undefined) {
-            const e = evaluateVae(model, test, { numSamples: evalSamples, seed: evalRng, count: evalCount });
-            history.heldOut.step.push(step + 1);
-            history.heldOut.epoch.push(epoch + 1);
-            history.heldOut.negElbo.push(e.negElbo);
-            history.heldOut.negIwae.push(e.negIwae);
-          }
-          onRecord?.(history);
         }
       }
     }
   } finally {
-    data.dispose();
+    images.dispose();
     optimizer.dispose();
   }
   return history;
-}
-
-/**
- * The history as chart rows {estimator, kl, label, step, epoch, loss, temperature, seconds}.
- *
- * @example
- * const digits = { images: new Float32Array(4 * 784).map((_, i) => (i % 7 === 0 ? 1 : 0)), labels: new Int32Array(4), count: 4 };
- * const vae = new CategoricalVae({ numLatents: 2, numCategories: 3, hidden: [8], seed: 0 });
- * const history = trainVae(vae, { train: digits, estimator: 'st-gumbel-softmax', kl: 'analytic', epochs: 1, batchSize: 2, seed: 1, recordEvery: 1 });
- * const spec = lineChart({ data: vaeHistoryRows(history, { label: 'ST-GS + analytic KL' }), x: 'epoch', y: 'loss', color: 'label' });
- * vae.dispose();
- */
-export function vaeHistoryRows(history: VaeHistory, extra: Record<string, string | number> = {}): Record<string, string | number>[] {
-  return history.step.map((step, i) => ({
-    estimator: history.estimator, kl: history.kl, ...extra, step,
-    epoch: history.epoch[i], loss: history.loss[i], temperature: history.temperature[i], seconds: history.seconds[i],
-  }));
-}
-
-/**
- * The per-epoch held-out bounds as chart rows {estimator, kl, …extra, epoch, step, negElbo, negIwae}.
- *
- * @example
- * const digits = { images: new Float32Array(4 * 784).map((_, i) => (i % 7 === 0 ? 1 : 0)), labels: new Int32Array(4), count: 4 };
- * const vae = new CategoricalVae({ numLatents: 2, numCategories: 3, hidden: [8], seed: 0 });
- * const history = trainVae(vae, { train: digits, test: digits, estimator: 'reinmax', kl: 'analytic', epochs: 2, batchSize: 2, temperature: 1, seed: 1 });
- * console.log(vaeHeldOutRows(history, { label: 'ReinMax' }));   // one row per epoch
- * vae.dispose();
- */
-export function vaeHeldOutRows(history: VaeHistory, extra: Record<string, string | number> = {}): Record<string, string | number>[] {
-  return history.heldOut.epoch.map((epoch, i) => ({
-    estimator: history.estimator, kl: history.kl, ...extra, epoch,
-    step: history.heldOut.step[i], negElbo: history.heldOut.negElbo[i], negIwae: history.heldOut.negIwae[i],
-  }));
 }

@@ -10,6 +10,7 @@ import { checkedExactObjective } from '../../estimators/exact';
 import { CheckedProblem, GradientProblem, probabilities, withCheckedProblem } from '../../estimators/problem';
 import { checkEstimatorName, EstimatorName, EstimatorOptions, runEstimator } from '../../estimators/registry';
 import { Random } from '../../random';
+import { addRecord, checkLoopOptions, LoopOptions } from '../../train/loop';
 import { checkPositive, checkPositiveInteger, fail } from '../../validate';
 import { samplesForBudget, ZooEntry } from './compare';
 
@@ -23,8 +24,8 @@ export interface DescentEntry extends ZooEntry {
   state?: () => Record<string, unknown>;
 }
 
-/** Options of `descendOnEstimates`. */
-export interface DescentOptions {
+/** Options of `descendOnEstimates`; `recordEvery` defaults to steps / 20. */
+export interface DescentOptions extends LoopOptions<DescentRecord> {
   /** SGD steps, logits ← logits − learningRate · ĝ. */
   steps: number;
   learningRate: number;
@@ -32,8 +33,6 @@ export interface DescentOptions {
   budget: number;
   /** Starts the run's random stream. */
   seed: number;
-  /** Record every this many steps (and after the last); default steps / 20. */
-  recordEvery?: number;
 }
 
 /** The state of one run after `step` SGD steps. */
@@ -53,7 +52,7 @@ export interface DescentRun {
   numSamples: number;
   /** Loss evaluations per step. */
   lossEvaluations: number;
-  /** From step 0 (the starting logits) to `steps` (after the last update). */
+  /** The history: from step 0 (the starting logits) to `steps` (after the last update). */
   records: DescentRecord[];
 }
 
@@ -98,7 +97,7 @@ export function descendOnEstimates(problem: GradientProblem, entry: DescentEntry
   if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object {steps, learningRate, budget, seed}', options);
   const steps = checkPositiveInteger(fn, 'steps', options.steps);
   const learningRate = checkPositive(fn, 'learningRate', options.learningRate);
-  const recordEvery = checkPositiveInteger(fn, 'recordEvery', options.recordEvery ?? Math.max(1, Math.floor(steps / 20)));
+  const { recordEvery, onRecord } = checkLoopOptions(fn, options, Math.max(1, Math.floor(steps / 20)));
   const seed = options.seed;
   if (!(typeof seed === 'number' && Number.isInteger(seed) && seed >= 0)) fail(fn, 'seed', 'a whole number ≥ 0', seed);
   const extra = entry.options ?? {};
@@ -119,14 +118,14 @@ export function descendOnEstimates(problem: GradientProblem, entry: DescentEntry
   try {
     // The checked problem holds the variable itself, so every step sees the updated logits.
     withCheckedProblem(`${fn}('${entry.name}')`, { ...problem, logits }, (checked) => {
-      run.records.push(record(checked, 0));
+      addRecord(run.records, record(checked, 0), onRecord);
       for (let step = 1; step <= steps; step++) {
         tf.tidy(() => {
           const { grad, lossEvaluations } = runEstimator(entry.name, checked, stepOptions, true);
           run.lossEvaluations = lossEvaluations;
           logits.assign(tf.sub(logits, tf.mul(grad, learningRate)));
         });
-        if (step % recordEvery === 0 || step === steps) run.records.push(record(checked, step));
+        if (step % recordEvery === 0 || step === steps) addRecord(run.records, record(checked, step), onRecord);
       }
     });
   } finally {

@@ -8,5 +8,5 @@
 export { exactEntropy, surprisalStd, EntropyValueAndGrad } from './exact';
 export { relaxedProportions, RelaxedProportions, categoricalFrequencies } from './samples';
 export { repeatEntropyEstimates, RepeatedEntropyEstimates, ENTROPY_VARIANT_LABELS } from './repeat';
-export { exactNegativeElbo, exactVaeGradient, trainByExactElbo, VaeGradient, MAX_LATENT_CONFIGURATIONS } from './tiny-vae';
+export { exactNegativeElbo, exactVaeGradient, trainByExactElbo, ExactElboRecord, ExactElboTrainingOptions, VaeGradient, MAX_LATENT_CONFIGURATIONS } from './tiny-vae';
 export { repeatVaeGradients, VaeGradientOptions, RepeatedVaeGradients } from './vae-gradient-estimates';

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { TensorInput, toFloatTensor } from '../../distributions/checks';
 import { analyticLogRatio } from '../../estimators/entropy/analytic';
 import { guardedVariableGrads } from '../../estimators/guarded-gradient';
+import { addRecord, checkLoopOptions, LoopOptions } from '../../train/loop';
 import { checkPositive, checkPositiveInteger, describe, fail } from '../../validate';
 import { CategoricalVae } from '../categorical-vae/categorical-vae';
 
@@ -66,31 +67,46 @@ export function exactVaeGradient(model: CategoricalVae, x: TensorInput): VaeGrad
   return withBinaryBatch('exactVaeGradient', model, x, (data) => variableGradient(model, () => negativeElbo(model, data)));
 }
 
+/** One step of `trainByExactElbo`: the exact −ELBO before it. */
+export interface ExactElboRecord {
+  step: number;
+  negElbo: number;
+}
+
+/** Options of `trainByExactElbo`; `recordEvery` defaults to 1 (every step). */
+export interface ExactElboTrainingOptions extends LoopOptions<ExactElboRecord> {
+  steps: number;
+  /** Adam's step size; default 0.01. */
+  learningRate?: number;
+}
+
 /**
  * Adam on the exact negative ELBO for `steps` steps: a trained point for the gradient
- * comparisons, reached without any estimator. Returns the objective before each step.
+ * comparisons, reached without any estimator. Returns the objective before each recorded step.
  *
  * Shapes: x [b, D] binary. Options: steps ≥ 1; learningRate > 0, default 0.01.
  *
  * @example
  * const vae = new CategoricalVae({ numLatents: 2, numCategories: 3, hidden: [8], numPixels: 4, seed: 0 });
  * const history = trainByExactElbo(vae, [[1, 0, 1, 1], [0, 0, 1, 0]], { steps: 50 });
- * console.log(history[0], history.at(-1));  // the −ELBO falls
+ * console.log(history[0].negElbo, history.at(-1)?.negElbo);  // the −ELBO falls
  * vae.dispose();
  */
-export function trainByExactElbo(model: CategoricalVae, x: TensorInput, options: { steps: number; learningRate?: number }): number[] {
+export function trainByExactElbo(model: CategoricalVae, x: TensorInput, options: ExactElboTrainingOptions): ExactElboRecord[] {
   const fn = 'trainByExactElbo';
   if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object {steps, learningRate?}', options);
   const steps = checkPositiveInteger(fn, 'steps', options.steps);
   const learningRate = checkPositive(fn, 'learningRate', options.learningRate ?? 0.01);
+  const { recordEvery, onRecord } = checkLoopOptions(fn, options, 1);
   return withBinaryBatch(fn, model, x, (data) => {
     const optimizer = tf.train.adam(learningRate);
     try {
-      const history: number[] = [];
+      const history: ExactElboRecord[] = [];
       for (let step = 0; step < steps; step++) {
         const value = optimizer.minimize(() => negativeElbo(model, data), true, model.variables())!;
-        history.push(value.dataSync()[0]);
+        const negElbo = value.dataSync()[0];
         value.dispose();
+        if (step % recordEvery === 0 || step === steps - 1) addRecord(history, { step, negElbo }, onRecord);
       }
       return history;
     } finally {

@@ -15,11 +15,12 @@ import * as tf from '@tensorflow/tfjs';
 import { FactorizedDiscreteFlowsMixture } from '../../distributions/factorized-discrete-flows-mixture';
 import { pathwiseGradient } from '../../estimators/pathwise';
 import { Seed, toRandom } from '../../random';
+import { addRecord, checkLoopOptions, LoopOptions } from '../../train/loop';
 import { TemperatureSchedule } from '../../train/schedules';
 import { checkPositive, checkPositiveInteger, fail } from '../../validate';
 
-/** Options of `optimizeMixtureRuns`. */
-export interface MixtureRunsOptions {
+/** The runs to train side by side: one per seed, each a one-variable MDNF. */
+export interface MixtureRuns {
   /**
    * One run per seed. Run r starts where `new FactorizedDiscreteFlowsMixture({ N: 1, K, B,
    * temperature, seed: seeds[r] })` starts: the same initial logits and base components.
@@ -32,73 +33,76 @@ export interface MixtureRunsOptions {
    * one τ per run (an array as long as `seeds`), or a schedule step → τ for every run.
    */
   temperature: number | number[] | TemperatureSchedule;
-  /** Per-sample loss of ONE variable: one-hot y [n, K] → [n]. */
-  loss: (y: tf.Tensor) => tf.Tensor;
+}
+
+/** Options of `optimizeMixtureRuns`; `recordEvery` defaults to steps/100. */
+export interface MixtureRunsOptions extends LoopOptions<MixtureRunRecord> {
   steps: number;
   learningRate: number;
   /** Samples per step. When B divides it, every component is drawn equally often and the step is deterministic. */
   numSamples: number;
-  /** Seed of the components' round-robin offsets; default 0. */
-  sampleSeed?: Seed;
-  /** Record every this many steps (and the last step); default steps/100. */
-  recordEvery?: number;
-  /** Called after each record, e.g. to redraw a live chart. */
-  onRecord?: (record: MixtureRecord, history: MixtureHistory) => void;
+  /** Seed of the components' round-robin offsets. */
+  seed: Seed;
 }
 
-/** One recorded step of all runs. */
-export interface MixtureRecord {
+/** One run at one recorded step. The runs of a step are recorded one after another, in the order of `seeds`. */
+export interface MixtureRunRecord {
   step: number;
-  /** Per run, the exact objective E_q[f] = Σ_k q_k f(e_k) at this step. */
-  exactLoss: number[];
-  /** Per run, q's probabilities [R][K] (multiples of 1/B). */
-  probs: number[][];
-}
-
-/** The recorded steps: `exactLoss[i][r]`, `probs[i][r][k]` for record i and run r. */
-export interface MixtureHistory {
-  seeds: number[];
-  step: number[];
-  exactLoss: number[][];
-  probs: number[][][];
+  /** The run's index r in `seeds`, and its seed. */
+  run: number;
+  seed: number;
+  /** The run's τ at this step. */
+  temperature: number;
+  /** The exact objective E_q[f] = Σ_k q_k f(e_k) of the run at this step. */
+  exactLoss: number;
+  /** The run's q [K] (multiples of 1/B). */
+  probs: number[];
+  /** The run's logits [B][K] before this step's update, in its own τ's scale. */
+  logits: number[][];
 }
 
 /**
  * Trains R independent MDNF fits (N = 1 variable each) with SGD on the pathwise
- * gradient, all in one batched loop, and returns their history and final logits.
+ * gradient, all in one batched loop, and returns their history: at each recorded
+ * step, one record per run.
  *
  * Runs may differ in temperature (`temperature: [τ_0, …, τ_{R−1}]`), so that a sweep over τ
  * costs one loop; or all follow one schedule (`temperature: (step) => τ`), set before each step.
+ * `tf.memory().numTensors` is the same after the call as before.
  *
- * Shapes: `logits` is [R][B][K], each run's in its own τ's scale. `tf.memory().numTensors`
- * is the same after the call as before.
+ * @param runs the seeds, K, B and temperatures of the runs.
+ * @param problem `loss`: the per-sample loss of ONE variable, one-hot y [n, K] → [n].
  *
  * @example
- * const options = { K: 3, B: 10, loss: squaredErrorLoss([0.2, 0.7, 0.1]), steps: 1000, learningRate: 0.01, numSamples: 100 };
- * const { history } = optimizeMixtureRuns({ ...options, seeds: [0, 1, 2, 3, 4, 5, 6, 7], temperature: 5 });
- * history.probs.at(-1);  // each run's final q
+ * const problem = { loss: squaredErrorLoss([0.2, 0.7, 0.1]) };
+ * const options = { steps: 1000, learningRate: 0.01, numSamples: 100, seed: 0 };
+ * const history = optimizeMixtureRuns({ seeds: [0, 1, 2, 3, 4, 5, 6, 7], K: 3, B: 10, temperature: 5 }, problem, options);
+ * history.filter((r) => r.step === 999).map((r) => r.probs);  // each run's final q
  * // Seed 0 at two temperatures in one loop, and two seeds on the annealing τ = 1000/(step + 1):
- * optimizeMixtureRuns({ ...options, seeds: [0, 0], temperature: [1, 5] });
- * optimizeMixtureRuns({ ...options, seeds: [0, 1], temperature: (step) => 1000 / (step + 1) });
+ * optimizeMixtureRuns({ seeds: [0, 0], K: 3, B: 10, temperature: [1, 5] }, problem, options);
+ * optimizeMixtureRuns({ seeds: [0, 1], K: 3, B: 10, temperature: (step) => 1000 / (step + 1) }, problem, options);
  */
-export function optimizeMixtureRuns(options: MixtureRunsOptions): { history: MixtureHistory; logits: number[][][] } {
+export function optimizeMixtureRuns(runs: MixtureRuns, problem: { loss: (y: tf.Tensor) => tf.Tensor }, options: MixtureRunsOptions): MixtureRunRecord[] {
   const fn = 'optimizeMixtureRuns';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
-  const { seeds, loss, onRecord } = options;
+  if (runs === null || typeof runs !== 'object') fail(fn, 'runs', 'an object {seeds, K, B, temperature}', runs);
+  const { seeds } = runs;
   if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isInteger(s) && s >= 0)) {
-    fail(fn, 'seeds', 'a non-empty array of whole numbers ≥ 0', seeds);
+    fail(fn, 'runs.seeds', 'a non-empty array of whole numbers ≥ 0', seeds);
   }
-  if (typeof loss !== 'function') fail(fn, 'loss', 'a function of one-hot samples [n, K] returning [n]', loss);
-  const K = checkPositiveInteger(fn, 'K', options.K);
-  const B = checkPositiveInteger(fn, 'B', options.B);
-  const temperature = resolveTemperature(fn, options.temperature, seeds.length);
+  const K = checkPositiveInteger(fn, 'runs.K', runs.K);
+  const B = checkPositiveInteger(fn, 'runs.B', runs.B);
+  const temperature = resolveTemperature(fn, runs.temperature, seeds.length);
+  if (problem === null || typeof problem !== 'object') fail(fn, 'problem', 'an object {loss}', problem);
+  const { loss } = problem;
+  if (typeof loss !== 'function') fail(fn, 'problem.loss', 'a function of one-hot samples [n, K] returning [n]', loss);
+  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
   const steps = checkPositiveInteger(fn, 'steps', options.steps);
   const learningRate = checkPositive(fn, 'learningRate', options.learningRate);
   const numSamples = checkPositiveInteger(fn, 'numSamples', options.numSamples);
-  const recordEvery = checkPositiveInteger(fn, 'recordEvery', options.recordEvery ?? Math.max(1, Math.floor(steps / 100)));
+  const { recordEvery, onRecord } = checkLoopOptions(fn, options, Math.max(1, Math.floor(steps / 100)));
+  const rng = toRandom(options.seed, fn);
   const R = seeds.length;
 
-  const rng = toRandom(options.sampleSeed ?? 0, fn);
   // f(e_k) for each category: the exact objective of run r is Σ_k q_rk f(e_k). Computed
   // first, so that a loss of the wrong shape fails before anything needs freeing.
   const outcomeLoss = tf.tidy(() => tf.reshape(perVariableLoss(fn, loss, tf.eye(K), K), [K, 1]));
@@ -110,26 +114,20 @@ export function optimizeMixtureRuns(options: MixtureRunsOptions): { history: Mix
     : tf.tensor3d(temperature.perRun.map((tau) => learningRate / tau ** 2), [R, 1, 1]);
   // Samples [n, R, K] → the summed loss of the R variables, [n].
   const summedLoss = (y: tf.Tensor) => tf.sum(tf.reshape(perVariableLoss(fn, loss, tf.reshape(y, [-1, K]), K), [-1, R]), 1);
-  const history: MixtureHistory = { seeds: seeds.slice(), step: [], exactLoss: [], probs: [] };
+  const history: MixtureRunRecord[] = [];
 
   try {
     for (let step = 0; step < steps; step++) {
-      if (temperature.schedule !== undefined) mixture.temperature = checkPositive(fn, `temperature(${step})`, temperature.schedule(step));
+      if (temperature.schedule !== undefined) mixture.temperature = checkPositive(fn, `runs.temperature(${step})`, temperature.schedule(step));
       tf.tidy(() => {
         if (step % recordEvery === 0 || step === steps - 1) {
-          const record = readRecord(step, mixture, outcomeLoss, R, K);
-          history.step.push(step);
-          history.exactLoss.push(record.exactLoss);
-          history.probs.push(record.probs);
-          onRecord?.(record, history);
+          for (const record of readRecords(step, seeds, mixture, outcomeLoss, temperature)) addRecord(history, record, onRecord);
         }
         const { grad } = pathwiseGradient({ variable: mixture.logits, sample: (n, seed) => mixture.sample(n, seed), loss: summedLoss }, { numSamples, seed: rng });
         mixture.logits.assign(tf.sub(mixture.logits, tf.mul(grad, stepSize)));
       });
     }
-    const logits = mixture.logits.arraySync() as number[][][];
-    const scales = temperature.perRun;
-    return { history, logits: scales === undefined ? logits : logits.map((run, r) => run.map((row) => row.map((l) => l * scales[r]))) };
+    return history;
   } finally {
     mixture.dispose();
     outcomeLoss.dispose();
@@ -152,16 +150,16 @@ interface ResolvedTemperature {
  * from logits l, with learning rate η, moves l/τ exactly as SGD at τ = 1 from l/τ with
  * learning rate η/τ². The runs then share one surrogate at τ = 1.
  */
-function resolveTemperature(fn: string, temperature: MixtureRunsOptions['temperature'], R: number): ResolvedTemperature {
+function resolveTemperature(fn: string, temperature: MixtureRuns['temperature'], R: number): ResolvedTemperature {
   if (typeof temperature === 'function') {
-    return { initial: checkPositive(fn, 'temperature(0)', temperature(0)), schedule: temperature };
+    return { initial: checkPositive(fn, 'runs.temperature(0)', temperature(0)), schedule: temperature };
   }
   if (Array.isArray(temperature)) {
-    if (temperature.length !== R) fail(fn, 'temperature', `one τ per seed (${R})`, temperature);
-    temperature.forEach((tau, r) => checkPositive(fn, `temperature[${r}]`, tau));
+    if (temperature.length !== R) fail(fn, 'runs.temperature', `one τ per seed (${R})`, temperature);
+    temperature.forEach((tau, r) => checkPositive(fn, `runs.temperature[${r}]`, tau));
     return { initial: 1, perRun: temperature.slice() };
   }
-  return { initial: checkPositive(fn, 'temperature', temperature) };
+  return { initial: checkPositive(fn, 'runs.temperature', temperature) };
 }
 
 /** One mixture whose variable r is the N = 1 mixture of seeds[r] (its logits divided by τ_r for per-run temperatures). */
@@ -188,30 +186,25 @@ function perVariableLoss(fn: string, loss: (y: tf.Tensor) => tf.Tensor, rows: tf
   return values;
 }
 
-/** Reads every run's probs and exact loss in one transfer. */
-function readRecord(step: number, mixture: FactorizedDiscreteFlowsMixture, outcomeLoss: tf.Tensor, R: number, K: number): MixtureRecord {
+/** Reads every run's probs, exact loss and logits in one transfer, as one record per run. */
+function readRecords(
+  step: number, seeds: number[], mixture: FactorizedDiscreteFlowsMixture, outcomeLoss: tf.Tensor, temperature: ResolvedTemperature,
+): MixtureRunRecord[] {
+  const R = seeds.length;
+  const [, B, K] = mixture.logits.shape;
   const probs = mixture.probsParameter(); // [R, K]
-  const values = tf.concat([tf.reshape(probs, [-1]), tf.reshape(tf.matMul(probs, outcomeLoss), [-1])]).dataSync();
-  return {
-    step,
-    probs: Array.from({ length: R }, (_, r) => Array.from(values.subarray(r * K, (r + 1) * K))),
-    exactLoss: Array.from(values.subarray(R * K)),
-  };
-}
-
-/**
- * The history as chart rows, one per record and run: {seed, step, exactLoss, p0, p1, …}.
- *
- * @example
- * const { history } = optimizeMixtureRuns({
- *   seeds: [0, 1], K: 3, B: 10, temperature: 5, loss: squaredErrorLoss([0.2, 0.7, 0.1]), steps: 200, learningRate: 0.01, numSamples: 10,
- * });
- * lineChart({ data: mixtureHistoryRows(history), x: 'step', y: 'p1', color: 'seed' });
- */
-export function mixtureHistoryRows(history: MixtureHistory): Record<string, number | string>[] {
-  return history.step.flatMap((step, i) => history.seeds.map((seed, r) => {
-    const row: Record<string, number | string> = { seed: `seed ${seed}`, step, exactLoss: history.exactLoss[i][r] };
-    history.probs[i][r].forEach((p, k) => { row[`p${k}`] = p; });
-    return row;
-  }));
+  const values = tf.concat([tf.reshape(probs, [-1]), tf.reshape(tf.matMul(probs, outcomeLoss), [-1]), tf.reshape(mixture.logits, [-1])]).dataSync();
+  const logitsAt = R * K + R;
+  return seeds.map((seed, r) => {
+    // Per-run temperatures hold run r's logits divided by τ_r: scale them back.
+    const scale = temperature.perRun?.[r] ?? 1;
+    const logits = Array.from({ length: B }, (_, b) => {
+      const start = logitsAt + (r * B + b) * K;
+      return Array.from(values.subarray(start, start + K), (l) => l * scale);
+    });
+    return {
+      step, run: r, seed, temperature: temperature.perRun?.[r] ?? mixture.temperature,
+      exactLoss: values[R * K + r], probs: Array.from(values.subarray(r * K, (r + 1) * K)), logits,
+    };
+  });
 }

@@ -4,12 +4,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { Received } from '../../distributions/checks';
 import { Random, Seed, toRandom } from '../../random';
+import { addRecord, checkLoopOptions, LoopOptions } from '../../train/loop';
 import { checkPositive, checkPositiveInteger, fail } from '../../validate';
 import { checkArrays, checkTargets } from './data';
 import { FLOAT32_MIN_NORMAL, ToyArgmaxModel } from './model';
 
-/** One training record. */
-export interface ArgmaxStep {
+/** One recorded step. */
+export interface ToyArgmaxRecord {
   step: number;
   /** The prediction for the first array, at the noise the gradient was taken at. */
   prediction: number;
@@ -25,6 +26,14 @@ export interface ToyArgmaxData {
   targets: number[];
 }
 
+/** Options of `trainToyArgmax`; `recordEvery` defaults to 1 (every step). */
+export interface ToyArgmaxTrainingOptions extends LoopOptions<ToyArgmaxRecord> {
+  steps: number;
+  /** RMSprop's step size; default 0.5, as in the source. */
+  learningRate?: number;
+  seed: Seed;
+}
+
 /**
  * Trains the toy with RMSprop on a batch of arrays, as the source does (learning rate
  * 0.5), drawing fresh Gumbel noise [b, K] from `seed` at every step. A step whose loss,
@@ -33,8 +42,8 @@ export interface ToyArgmaxData {
  *
  * @param model a live `ToyArgmaxModel`; its kernel is updated in place.
  * @param data `x`: b ≥ 1 rows of K finite numbers; `targets`: b positions in [0, K).
- * @param options `steps` ≥ 1, `learningRate` > 0 (default 0.5), `seed`.
- * @returns one record per step.
+ * @param options `steps` ≥ 1, `learningRate` > 0 (default 0.5), `seed`, `recordEvery`, `onRecord`.
+ * @returns one record per recorded step.
  *
  * @example
  * const model = new ToyArgmaxModel({ head: 'gumbel-softmax' });
@@ -43,28 +52,29 @@ export interface ToyArgmaxData {
 export function trainToyArgmax(
   model: ToyArgmaxModel,
   data: ToyArgmaxData,
-  options: { steps: number; learningRate?: number; seed: Seed },
-): ArgmaxStep[] {
+  options: ToyArgmaxTrainingOptions,
+): ToyArgmaxRecord[] {
   const fn = 'trainToyArgmax';
   checkModel(fn, model);
   if (typeof data !== 'object' || data === null) fail(fn, 'data', 'an object { x, targets }', data);
   const rows = checkArrays(fn, 'data.x', data.x, model.numValues);
   const answers = checkTargets(fn, 'data.targets', data.targets, rows.length, model.numValues);
   if (typeof options !== 'object' || options === null) fail(fn, 'options', 'an object { steps, learningRate?, seed }', options);
-  const steps = checkPositiveInteger(fn, 'options.steps', options.steps);
-  const learningRate = checkPositive(fn, 'options.learningRate', options.learningRate ?? 0.5);
+  const steps = checkPositiveInteger(fn, 'steps', options.steps);
+  const learningRate = checkPositive(fn, 'learningRate', options.learningRate ?? 0.5);
+  const { recordEvery, onRecord } = checkLoopOptions(fn, options, 1);
   const rng = toRandom(options.seed, fn);
 
   const optimizer = tf.train.rmsprop(learningRate);
   const x = tf.tensor2d(rows);
   const targets = tf.tensor1d(answers);
   try {
-    const history: ArgmaxStep[] = [];
+    const history: ToyArgmaxRecord[] = [];
     for (let step = 0; step < steps; step++) {
       // tidy returns only tensors, so the record leaves through a variable.
-      let record: ArgmaxStep | undefined;
+      let record: ToyArgmaxRecord | undefined;
       tf.tidy(() => { record = trainingStep(fn, step, model, optimizer, x, targets, rng); });
-      history.push(record as ArgmaxStep);
+      if (step % recordEvery === 0 || step === steps - 1) addRecord(history, record as ToyArgmaxRecord, onRecord);
     }
     return history;
   } finally {
@@ -100,7 +110,7 @@ export function toyArgmaxAccuracy(model: ToyArgmaxModel, arrays: number[][]): nu
 /** One RMSprop step; undone, with an error, if the loss, gradient or new kernel is not finite. */
 function trainingStep(
   fn: string, step: number, model: ToyArgmaxModel, optimizer: tf.Optimizer, x: tf.Tensor2D, targets: tf.Tensor1D, rng: Random,
-): ArgmaxStep {
+): ToyArgmaxRecord {
   const noise = rng.gumbel(x.shape) as tf.Tensor2D;
   const prediction = model.predict(x, noise);
   const { loss, grad } = model.lossAndGradient(x, targets, noise);
