@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the project needs, and skips each step that is already done:
 #   1. the npm packages (again only when package.json or package-lock.json change);
-#   2. .venv, a Python environment with the pinned JupyterLab and nbclient;
+#   2. .venv, a Python environment with the pinned JupyterLab, nbclient and jupytext (requirements.txt);
 #   3. the tslab kernel, registered inside .venv and pointing at this project's tslab;
 #   3b. Deno's Jupyter kernel, also inside .venv (scripts/setup-deno.sh);
 #   4. the build of src/ into dist/, which the notebooks import.
@@ -39,7 +39,7 @@ venv_key=$(fingerprint requirements.txt)
 if [ -x .venv/bin/python ] && done_for venv "$venv_key"; then
   say "Python environment up to date"
 else
-  say "creating .venv with JupyterLab and nbclient"
+  say "creating .venv with JupyterLab, nbclient and jupytext"
   [ -x .venv/bin/python ] || "$python" -m venv .venv
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 \
     | { grep -v "is ignored: it is neither a file nor a directory" || true; }
