@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 test('pruneStale removes outputs of removed sources, keeps live ones, generated files and non-build files', async () => {
-  const { pruneStale } = await import('../scripts/prune-stale.mjs');
+  // A plain-JavaScript build script: imported by a path held in a variable, so it needs no type declarations.
+  const script = '../scripts/prune-stale.mjs';
+  const { pruneStale } = (await import(script)) as { pruneStale: (src: string, out: string, keep?: string[]) => number };
   const root = mkdtempSync(join(tmpdir(), 'prune-'));
   try {
     const src = join(root, 'src'), out = join(root, 'dist');

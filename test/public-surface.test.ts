@@ -156,9 +156,9 @@ test('Random refuses what a seed cannot hold; shuffledArray and permutation chec
 });
 
 test('the analytic entropy and KL helpers refuse NaN and ∞ instead of passing them through', () => {
-  refuses(() => lib.categoricalEntropy([NaN, 0]), /^Error: categoricalEntropy: logits must be finite everywhere/);
-  refuses(() => lib.categoricalKL([0, 1], [Infinity, 0]), /^Error: categoricalKL: priorLogits must be finite everywhere/);
-  refuses(() => lib.discreteMonteCarloKL({ logits: [0, 1], priorLogits: null as unknown as number[] }, { numSamples: 2, seed: 0, temperature: 1 }), /^Error: discreteMonteCarloKL: problem\.priorLogits/);
+  refuses(() => lib.entropy.analytic([NaN, 0]), /^Error: entropy\.analytic: logits must be finite everywhere/);
+  refuses(() => lib.kl.analytic([0, 1], [Infinity, 0]), /^Error: kl\.analytic: priorLogits must be finite everywhere/);
+  refuses(() => lib.kl.discreteMonteCarlo({ logits: [0, 1], priorLogits: null as unknown as number[] }, { numSamples: 2, seed: 0, temperature: 1 }), /^Error: kl\.discreteMonteCarlo: problem\.priorLogits/);
 });
 
 test('histogram helpers refuse NaN values instead of making NaN rows', () => {

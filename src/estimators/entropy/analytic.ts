@@ -43,10 +43,10 @@ export const analyticBody: TermBody<AnalyticOptions | undefined> = (problem, opt
  * value per independent variable (a scalar for logits [K]).
  *
  * @example
- * categoricalEntropy([Math.log(0.5), Math.log(0.25), Math.log(0.125), Math.log(0.125)]).print();  // 1.2130 = 1.75 ln 2
+ * entropy.analytic([Math.log(0.5), Math.log(0.25), Math.log(0.125), Math.log(0.125)]).print();  // 1.2130 = 1.75 ln 2
  */
 export function categoricalEntropy(logits: TensorInput): tf.Tensor {
-  return withTermProblem('categoricalEntropy', logits, 'logits', null, (p) => analyticBody(p, undefined));
+  return withTermProblem('entropy.analytic', logits, 'logits', null, (p) => analyticBody(p, undefined));
 }
 
 /**
@@ -58,10 +58,10 @@ export function categoricalEntropy(logits: TensorInput): tf.Tensor {
  * is uniform, and the KL is log K − H(q); `null` is refused.
  *
  * @example
- * categoricalKL([2, 0, 0]).print();             // from the uniform prior: log 3 − H(q) = 0.4330
- * categoricalKL([2, 0, 0], [0, 1, 1]).print();  // from p = softmax([0, 1, 1]): 0.9834
+ * kl.analytic([2, 0, 0]).print();             // from the uniform prior: log 3 − H(q) = 0.4330
+ * kl.analytic([2, 0, 0], [0, 1, 1]).print();  // from p = softmax([0, 1, 1]): 0.9834
  */
 export function categoricalKL(logits: TensorInput, priorLogits?: TensorInput): tf.Tensor {
-  const fn = 'categoricalKL';
+  const fn = 'kl.analytic';
   return withTermProblem(fn, logits, 'logits', { value: priorLogits, arg: 'priorLogits' }, (p) => analyticBody(p, undefined));
 }

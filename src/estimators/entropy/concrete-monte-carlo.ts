@@ -55,10 +55,10 @@ export const concreteMonteCarloBody: TermBody<ConcreteKLOptions> = (problem, opt
  *
  * @example
  * const logits = [Math.log(0.5), Math.log(0.25), Math.log(0.125), Math.log(0.125)];
- * concreteMonteCarloEntropy({ logits }, { numSamples: 10_000, seed: 0, temperature: 1 }).print();  // ≈ −2.7
+ * entropy.concreteMonteCarlo({ logits }, { numSamples: 10_000, seed: 0, temperature: 1 }).print();  // ≈ −2.7
  */
 export function concreteMonteCarloEntropy(problem: EntropyProblem, options: RelaxedOptions): tf.Tensor {
-  return withProblemObject('concreteMonteCarloEntropy', problem, false, (p) => concreteMonteCarloBody(p, options));
+  return withProblemObject('entropy.concreteMonteCarlo', problem, false, (p) => concreteMonteCarloBody(p, options));
 }
 
 /**
@@ -71,9 +71,9 @@ export function concreteMonteCarloEntropy(problem: EntropyProblem, options: Rela
  * Shapes: logits [...batch, K], priorLogits [K] (or broadcasting) → [...batch].
  *
  * @example
- * concreteMonteCarloKL({ logits: [2, 0, 0] }, { numSamples: 10_000, seed: 0, temperature: 1 }).print();
- * concreteMonteCarloKL({ logits: [2, 0, 0] }, { numSamples: 10_000, seed: 0, temperature: 1, priorTemperature: 0.5 }).print();
+ * kl.concreteMonteCarlo({ logits: [2, 0, 0] }, { numSamples: 10_000, seed: 0, temperature: 1 }).print();
+ * kl.concreteMonteCarlo({ logits: [2, 0, 0] }, { numSamples: 10_000, seed: 0, temperature: 1, priorTemperature: 0.5 }).print();
  */
 export function concreteMonteCarloKL(problem: KLProblem, options: ConcreteKLOptions): tf.Tensor {
-  return withProblemObject('concreteMonteCarloKL', problem, true, (p) => concreteMonteCarloBody(p, options));
+  return withProblemObject('kl.concreteMonteCarlo', problem, true, (p) => concreteMonteCarloBody(p, options));
 }

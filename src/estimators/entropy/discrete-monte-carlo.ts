@@ -25,10 +25,10 @@ export const discreteMonteCarloBody: TermBody<RelaxedOptions> = (problem, option
  *
  * @example
  * const logits = [Math.log(0.5), Math.log(0.25), Math.log(0.125), Math.log(0.125)];
- * discreteMonteCarloEntropy({ logits }, { numSamples: 10_000, seed: 0, temperature: 1 }).print();  // ≈ 1.213 = H
+ * entropy.discreteMonteCarlo({ logits }, { numSamples: 10_000, seed: 0, temperature: 1 }).print();  // ≈ 1.213 = H
  */
 export function discreteMonteCarloEntropy(problem: EntropyProblem, options: RelaxedOptions): tf.Tensor {
-  return withProblemObject('discreteMonteCarloEntropy', problem, false, (p) => discreteMonteCarloBody(p, options));
+  return withProblemObject('entropy.discreteMonteCarlo', problem, false, (p) => discreteMonteCarloBody(p, options));
 }
 
 /**
@@ -39,8 +39,8 @@ export function discreteMonteCarloEntropy(problem: EntropyProblem, options: Rela
  * Shapes: logits [...batch, K], priorLogits [K] (or broadcasting) → [...batch].
  *
  * @example
- * discreteMonteCarloKL({ logits: [2, 0, 0] }, { numSamples: 10_000, seed: 0, temperature: 1 }).print();  // ≈ 0.433
+ * kl.discreteMonteCarlo({ logits: [2, 0, 0] }, { numSamples: 10_000, seed: 0, temperature: 1 }).print();  // ≈ 0.433
  */
 export function discreteMonteCarloKL(problem: KLProblem, options: RelaxedOptions): tf.Tensor {
-  return withProblemObject('discreteMonteCarloKL', problem, true, (p) => discreteMonteCarloBody(p, options));
+  return withProblemObject('kl.discreteMonteCarlo', problem, true, (p) => discreteMonteCarloBody(p, options));
 }

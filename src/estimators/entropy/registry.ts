@@ -59,8 +59,8 @@ export function checkEntropyVariant(fn: string, variant: unknown, arg = 'variant
 /**
  * The entropy H(q) of the categorical with the given logits, by the variant called
  * `variant`. Differentiable in the logits; see each variant's function for what its
- * value and gradient are: `discreteMonteCarloEntropy`, `relaxedLogMassEntropy`,
- * `concreteMonteCarloEntropy`, `categoricalEntropy` ('analytic').
+ * value and gradient are: `entropy.discreteMonteCarlo`, `entropy.relaxedLogMass`,
+ * `entropy.concreteMonteCarlo`, `entropy.analytic` ('analytic').
  *
  * Shapes: logits [...batch, K], a tensor or plain numbers → [...batch].
  *
@@ -81,8 +81,8 @@ export function estimateEntropy<V extends EntropyVariant>(
 
 /**
  * KL(q ‖ p) between categoricals, by the variant called `variant`; the prior is uniform
- * unless `priorLogits` is given. See `discreteMonteCarloKL`, `relaxedLogMassKL`,
- * `concreteMonteCarloKL` and `categoricalKL` ('analytic').
+ * unless `priorLogits` is given. See `kl.discreteMonteCarlo`, `kl.relaxedLogMass`,
+ * `kl.concreteMonteCarlo` and `kl.analytic` ('analytic').
  *
  * Shapes: logits [...batch, K], priorLogits [K] (or broadcasting) → [...batch].
  *

@@ -25,10 +25,10 @@ export const relaxedLogMassBody: TermBody<RelaxedOptions> = (problem, options) =
  *
  * @example
  * const logits = [Math.log(0.5), Math.log(0.25), Math.log(0.125), Math.log(0.125)];
- * relaxedLogMassEntropy({ logits }, { numSamples: 10_000, seed: 0, temperature: 10 }).print();  // ≈ 1.53, above H = 1.213
+ * entropy.relaxedLogMass({ logits }, { numSamples: 10_000, seed: 0, temperature: 10 }).print();  // ≈ 1.53, above H = 1.213
  */
 export function relaxedLogMassEntropy(problem: EntropyProblem, options: RelaxedOptions): tf.Tensor {
-  return withProblemObject('relaxedLogMassEntropy', problem, false, (p) => relaxedLogMassBody(p, options));
+  return withProblemObject('entropy.relaxedLogMass', problem, false, (p) => relaxedLogMassBody(p, options));
 }
 
 /**
@@ -38,8 +38,8 @@ export function relaxedLogMassEntropy(problem: EntropyProblem, options: RelaxedO
  * Shapes: logits [...batch, K], priorLogits [K] (or broadcasting) → [...batch].
  *
  * @example
- * relaxedLogMassKL({ logits: [2, 0, 0] }, { numSamples: 10_000, seed: 0, temperature: 0.1 }).print();  // ≈ 0.43, the KL
+ * kl.relaxedLogMass({ logits: [2, 0, 0] }, { numSamples: 10_000, seed: 0, temperature: 0.1 }).print();  // ≈ 0.43, the KL
  */
 export function relaxedLogMassKL(problem: KLProblem, options: RelaxedOptions): tf.Tensor {
-  return withProblemObject('relaxedLogMassKL', problem, true, (p) => relaxedLogMassBody(p, options));
+  return withProblemObject('kl.relaxedLogMass', problem, true, (p) => relaxedLogMassBody(p, options));
 }
