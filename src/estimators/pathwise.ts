@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Random, toRandom } from '../random';
 import { fail } from '../validate';
+import { guardedVariableGrads } from './guarded-gradient';
 import { checkSampling, SamplingOptions } from './options';
 import { SampleLoss } from './problem';
 import { finiteness, GradientEstimate } from './result';
@@ -26,14 +27,6 @@ export interface PathwiseProblem {
   sample: (numSamples: number, seed: Random) => tf.Tensor;
   /** One loss per sample: [n, ...] → [n]. */
   loss: SampleLoss;
-}
-
-/** What went wrong inside the tape, reported once the tape is closed. */
-interface Problem { arg: string; rule: string; value: unknown }
-
-/** A value to report after its tensor is freed: a tensor is kept as its shape, which the error message shows. */
-function reportable(value: unknown): unknown {
-  return value instanceof tf.Tensor ? { shape: value.shape.slice() } : value;
 }
 
 /**
@@ -70,48 +63,34 @@ export function pathwiseGradient(problem: PathwiseProblem, options: SamplingOpti
   const n = checkSampling(fn, options);
   const rng = toRandom(options.seed, fn);
 
-  // Nothing may throw while the tape records (it would strand the tensors it saved), so
-  // the user's calls are guarded and a problem is reported after the backward pass.
-  let problemFound: Problem | undefined;
-  let thrown: { error: unknown } | undefined;
-  let recorded = false;
+  // The user's sampler and loss run inside the tape; guardedVariableGrads closes the
+  // tape and frees what it recorded before any error, theirs or ours, leaves.
   const meanLoss = (): tf.Scalar => {
-    try {
-      const y = sample(n, rng);
-      if (!(y instanceof tf.Tensor) || y.rank < 1 || y.shape[0] !== n) {
-        problemFound = { arg: 'problem.sample(numSamples, seed)', rule: `a tensor of shape [${n}, ...] (numSamples first)`, value: reportable(y) };
-      } else {
-        const values = loss(y);
-        if (!(values instanceof tf.Tensor) || values.rank !== 1 || values.shape[0] !== n) {
-          problemFound = { arg: 'problem.loss(y)', rule: `a tensor of shape [${n}] (one loss per sample)`, value: reportable(values) };
-        } else {
-          recorded = true;
-          return tf.mean(values) as tf.Scalar;
-        }
-      }
-    } catch (error) {
-      thrown = { error };
+    const y = sample(n, rng);
+    if (!(y instanceof tf.Tensor) || y.rank < 1 || y.shape[0] !== n) {
+      fail(fn, 'problem.sample(numSamples, seed)', `a tensor of shape [${n}, ...] (numSamples first)`, y);
     }
-    return tf.scalar(0); // not connected to the variable: variableGrads then refuses, after the tape is closed
+    const values = loss(y);
+    if (!(values instanceof tf.Tensor) || values.rank !== 1 || values.shape[0] !== n) {
+      fail(fn, 'problem.loss(y)', `a tensor of shape [${n}] (one loss per sample)`, values);
+    }
+    return tf.mean(values) as tf.Scalar;
   };
+  const unconnected = (): never => fail(fn, 'problem.sample(numSamples, seed)', 'differentiable in problem.variable (no gradient reached it)', 'samples that do not depend on it');
 
   let lossValue = NaN;
   const grad = tf.tidy(() => {
-    let result: { value: tf.Scalar; grads: tf.NamedTensorMap } | undefined;
+    let result: { value: tf.Scalar; grads: tf.NamedTensorMap };
     try {
-      result = tf.variableGrads(meanLoss, [variable]);
+      result = guardedVariableGrads(meanLoss, [variable]);
     } catch (error) {
       // variableGrads refuses a value no gradient path connects to the variable; any
-      // other error is the user's or the backend's and passes through unchanged.
-      const unconnected = error instanceof Error && /connection between any variable/.test(error.message);
-      if (!unconnected) throw error;
+      // other error is the user's, the backend's or one of ours above, and passes through.
+      if (error instanceof Error && /connection between any variable/.test(error.message)) unconnected();
+      throw error;
     }
-    if (thrown !== undefined) throw thrown.error;
-    if (problemFound !== undefined) fail(fn, problemFound.arg, problemFound.rule, problemFound.value);
-    const g = result?.grads[variable.name];
-    if (!recorded || result === undefined || g === undefined || g === null) {
-      fail(fn, 'problem.sample(numSamples, seed)', 'differentiable in problem.variable (no gradient reached it)', 'samples that do not depend on it');
-    }
+    const g = result.grads[variable.name];
+    if (g === undefined || g === null) unconnected();
     const [value, gradOk] = tf.stack([result.value, finiteness(g)]).dataSync();
     if (!Number.isFinite(value)) fail(fn, 'problem.loss(y)', 'finite at every sample', value);
     if (Number.isNaN(gradOk)) throw new Error(`${fn}: the gradient is not finite although the loss is; check the sampler's and the loss's gradients`);
