@@ -41,7 +41,7 @@ export {
 
 // ── Entropy and KL terms: estimateEntropy / estimateKL(variant, problem, options) ─
 export {
-  estimateEntropy, estimateKL, ENTROPY_VARIANTS, EntropyVariant, EntropyVariantOptions, KLVariantOptions,
+  estimateEntropy, estimateKL, ENTROPY_VARIANTS, EntropyVariant, EntropyVariantOptions, KLVariantOptions, OptionsArgument,
   EntropyProblem, KLProblem, AnalyticOptions, ConcreteKLOptions,
 } from './estimators/entropy';
 /** One function per variant, as tfjs groups `tf.losses`: `entropy.analytic(logits)`, `kl.relaxedLogMass(problem, options)`, … */

@@ -8,7 +8,7 @@
 //
 // 1. the library loads and picks the fastest TensorFlow.js backend it can;
 // 2. its seeded generator draws Gumbel noise, the ingredient of every Gumbel-Softmax sample;
-// 3. a chart renders: live in JupyterLab, and as an SVG picture on GitHub or in an HTML export.
+// 3. a chart renders: live in JupyterLab, and as an SVG picture wherever the notebook is shown without running JavaScript (the project's static site, an HTML export).
 //
 // The library is imported **once**, from the compiled `dist/` folder (run `npm start` or `npm test` once to build it).
 

@@ -439,7 +439,7 @@ tf.dispose([problem.logits, exactGrad.grad]);
 // %% [markdown]
 // ## 5. An interactive view of the temperature
 //
-// Samples of the first coordinate of $\mathrm{Concrete}\bigl((1,3)/4, \tau\bigr)$, precomputed at $\tau = 0.1, 0.2, \dots, 2$ (5 000 each), with the density on top. In JupyterLab, move the `tau` slider under the chart: the mass moves from the two ends of $(0,1)$ (small $\tau$, nearly a Bernoulli) to a bump in the middle (large $\tau$). Static renderings (GitHub, HTML) show $\tau = 0.5$.
+// Samples of the first coordinate of $\mathrm{Concrete}\bigl((1,3)/4, \tau\bigr)$, precomputed at $\tau = 0.1, 0.2, \dots, 2$ (5 000 each), with the density on top. In JupyterLab, move the `tau` slider under the chart: the mass moves from the two ends of $(0,1)$ (small $\tau$, nearly a Bernoulli) to a bump in the middle (large $\tau$). Static renderings (the SVG fallback, in the static site or an HTML export) show $\tau = 0.5$.
 
 // %%
 const SLIDER_START = 0.5;   // the τ the slider starts at, and the one a static picture shows

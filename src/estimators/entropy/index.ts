@@ -23,5 +23,5 @@ export { discreteMonteCarloEntropy, discreteMonteCarloKL } from './discrete-mont
 export { relaxedLogMassEntropy, relaxedLogMassKL } from './relaxed-log-mass';
 export { concreteMonteCarloEntropy, concreteMonteCarloKL, ConcreteKLOptions } from './concrete-monte-carlo';
 export {
-  estimateEntropy, estimateKL, ENTROPY_VARIANTS, EntropyVariant, EntropyVariantOptions, KLVariantOptions,
+  estimateEntropy, estimateKL, ENTROPY_VARIANTS, EntropyVariant, EntropyVariantOptions, KLVariantOptions, OptionsArgument,
 } from './registry';

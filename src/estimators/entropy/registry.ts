@@ -45,8 +45,8 @@ const BODIES: { [V in EntropyVariant]: TermBody<KLVariantOptions[V]> } = {
 /** Every variant name, in the order the notebooks list them. */
 export const ENTROPY_VARIANTS: readonly EntropyVariant[] = Object.freeze(Object.keys(BODIES) as EntropyVariant[]);
 
-/** The options argument: optional where a variant takes none (or where TypeScript cannot tell which variant). */
-type OptionsArgument<O> = undefined extends O ? [options?: O] : [options: O];
+/** The options argument of `estimateEntropy`/`estimateKL`: optional where a variant takes none (or where TypeScript cannot tell which variant). */
+export type OptionsArgument<O> = undefined extends O ? [options?: O] : [options: O];
 
 /** Checks a variant name; `fn` is the function the user called, `arg` the argument that held it. */
 export function checkEntropyVariant(fn: string, variant: unknown, arg = 'variant'): EntropyVariant {
