@@ -8,6 +8,11 @@ result values to show that the runs did the work). run.ts spawns it.
     python peer.py relaxed-entropy --repeats 50 --warmup 5 --modes eager,function
     python peer.py gaussian-mixture --repeats 50 --warmup 5 --modes eager,function
     python peer.py agree INPUT.json OUTPUT.json
+    python peer.py serve      # one JSON list of these arguments a line on stdin (peer_common.py)
+
+The categorical VAE (vae_tf.py) keeps its model between requests, so it is served only:
+vae-load (weights written by run.ts), vae-agree (loss and gradients against the TS
+side's), vae-time (seconds per step, eager or tf.function).
 
 Timing: every experiment first runs `warmup` untimed steps (this is where
 tf.function traces and compiles), then resets its state and times the rest with
@@ -24,6 +29,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import tensorflow_probability as tfp  # noqa: E402
+
+from peer_common import main, vae_commands  # noqa: E402
+from vae_tf import TfVae  # noqa: E402
 
 tfd = tfp.distributions
 RECORD_EVERY = 500  # the source prints every 500 steps; we read the loss as often
@@ -274,7 +282,21 @@ def agree(args):
     return {"written": args.output}
 
 
-def main():
+# -------------------------------------------------------- categorical VAE ---
+
+
+def versions():
+    return {"python": sys.version.split()[0], "tensorflow": tf.__version__, "tfp": tfp.__version__,
+            "threads": {"intra": tf.config.threading.get_intra_op_parallelism_threads(),
+                        "inter": tf.config.threading.get_inter_op_parallelism_threads()}}
+
+
+COMMANDS = {"squared-error": squared_error, "relaxed-entropy": relaxed_entropy, "gaussian-mixture": gaussian_mixture,
+            "agree": agree,
+            **vae_commands(TfVae, lambda model, args: {"mode": args.mode, **model.time(args.mode, args.steps)})}
+
+
+def build_parser():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
     modes = lambda s: [m for m in s.split(",") if m]  # noqa: E731
@@ -294,18 +316,23 @@ def main():
     p = sub.add_parser("agree")
     p.add_argument("input")
     p.add_argument("output")
-    args = parser.parse_args()
-    np.random.seed(0)
-    tf.random.set_seed(0)
-    result = {"squared-error": squared_error, "relaxed-entropy": relaxed_entropy, "gaussian-mixture": gaussian_mixture, "agree": agree}[args.command](args)
-    json.dump({
-        "python": sys.version.split()[0], "tensorflow": tf.__version__, "tfp": tfp.__version__,
-        "threads": {"intra": tf.config.threading.get_intra_op_parallelism_threads(),
-                    "inter": tf.config.threading.get_inter_op_parallelism_threads()},
-        "rows": result,
-    }, sys.stdout)
-    print()
+    p = sub.add_parser("vae-load")
+    p.add_argument("--weights", required=True)
+    p.add_argument("--digits", type=int, required=True)
+    for name, kind in (("--latents", int), ("--categories", int), ("--batch", int), ("--temperature", float), ("--learning-rate", float)):
+        p.add_argument(name, type=kind, required=True)
+    p = sub.add_parser("vae-agree")
+    p.add_argument("--noise", required=True)
+    p.add_argument("--grads", required=True)
+    p.add_argument("--loss", type=float, required=True)
+    p = sub.add_parser("vae-time")
+    p.add_argument("--mode", choices=["eager", "function"], required=True)
+    p.add_argument("--steps", type=int, required=True)
+    sub.add_parser("serve")
+    return parser
 
 
 if __name__ == "__main__":
-    main()
+    np.random.seed(0)
+    tf.random.set_seed(0)
+    main(build_parser(), COMMANDS, versions)

@@ -1,18 +1,21 @@
 /**
- * The peer benchmark: the source documents' experiments in this library (on every backend that
- * loads) against the same experiments in Python TensorFlow 2 + TensorFlow Probability
- * (bench/peer/peer.py, in .venv-bench), timed in one run on one machine, plus the
- * numerical agreement of our relaxed densities and entropy estimates with TFP.
+ * The peer benchmark: the source documents' experiments and the categorical VAE's training
+ * step in this library (on every backend that loads) against the same work in Python
+ * TensorFlow 2 + TensorFlow Probability (bench/peer/peer.py, in .venv-bench) and in JAX
+ * (bench/peer/peer_jax.py, in .venv-jax), timed in one run on one machine, plus the
+ * numerical agreement of our relaxed densities, entropy estimates and VAE step with the peers.
  *
  * Run: bash bench/peer/setup.sh            (once: creates .venv-bench from PyPI)
- *      node --import tsx bench/peer/run.ts [--quick]
+ *      bash bench/peer/setup-jax.sh        (once: creates .venv-jax; without it the JAX column is empty)
+ *      node --import tsx bench/peer/run.ts [--quick] [--rounds N] [--only vae,squared-error,…]
  *
- * Per experiment, Python runs first, then each TS backend, so a change in the load
- * of a shared machine hits both sides alike; the load average is printed. Every
- * timed loop is preceded by untimed warm-up runs (Python: tf.function tracing;
- * TS: kernel set-up and JIT) and then restarts from the same initial state.
+ * The Python peers stay alive for the whole run (peer-server.ts). Every experiment is
+ * repeated in ROUNDS interleaved rounds, each round timing Python, JAX and then each TS
+ * backend, and the table reports each side's median over the rounds, so a change in
+ * the load of a shared machine hits every side alike; the load average is printed.
+ * Every timed loop is preceded by untimed warm-up runs (Python: tf.function tracing;
+ * JAX: jit compilation; TS: kernel set-up and JIT) and then restarts from the same initial state.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -30,12 +33,28 @@ import { SQUARED_ERROR_CATEGORICAL_TARGET, squaredErrorLoss } from '../../src/st
 import { Random } from '../../src/random';
 import { optimize } from '../../src/train/optimize';
 import { kernelCount, noiseSeconds } from './anatomy';
+import { PeerServer } from './peer-server';
+import { setUpVaePeers, TsVaeSide, VAE_EXPERIMENT, VaeAgreement } from './vae-row';
 
 const QUICK = process.argv.includes('--quick');
+/** The value after a flag, e.g. `--rounds 5`. */
+const flag = (name: string) => { const i = process.argv.indexOf(name); return i >= 0 ? process.argv[i + 1] : undefined; };
+/** Interleaved rounds: each side's time is its median over them. */
+const ROUNDS = Number(flag('--rounds') ?? (QUICK ? 2 : 3));
+/** The phases to run (default all): squared-error, relaxed-entropy, gaussian-mixture, vae. */
+const ONLY = flag('--only')?.split(',');
 const ROOT = join(__dirname, '..', '..');
 const PYTHON = join(ROOT, '.venv-bench', 'bin', 'python');
 const PEER = join(__dirname, 'peer.py');
+const JAX_PYTHON = join(ROOT, '.venv-jax', 'bin', 'python');
+const JAX_PEER = join(__dirname, 'peer_jax.py');
 const OUT = join(ROOT, 'out', 'peer');
+/**
+ * VAE steps per timed chunk and side: one step is 5–50 ms (the cpu backend about 0.6 s),
+ * so a round of every side takes seconds; the median over the rounds evens out the noise.
+ */
+const VAE_STEPS = QUICK ? 5 : 15;
+const VAE_CPU_STEPS = QUICK ? 2 : 4;
 
 /** The squared-error toy: 10 000 SGD steps of 1000 samples; the loss is read every 500 steps on both sides. */
 const STEPS = QUICK ? 1000 : 10_000;
@@ -56,8 +75,10 @@ const REPEATS = QUICK ? 5 : 200;
  */
 const WARM_UP_CALLS = QUICK ? 5 : 100;
 
-interface Timing { experiment: string; side: string; seconds: number; count: number; scaled?: boolean; error?: string }
+interface Timing { experiment: string; side: string; seconds: number; count: number; round: number; scaled?: boolean; error?: string }
 const timings: Timing[] = [];
+/** The round being timed; anatomies are measured in round 0 only. */
+let round = 0;
 /** Per experiment and TS backend: kernels dispatched and seconds of noise drawing, per unit. */
 interface Anatomy { experiment: string; side: string; kernels: number; noiseSeconds: number }
 const anatomies: Anatomy[] = [];
@@ -70,20 +91,21 @@ function seconds(start: bigint): number {
 
 // ------------------------------------------------------------------ Python ---
 
-function python(args: string[]): any {
-  const result = spawnSync(PYTHON, [PEER, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (result.status !== 0) throw new Error(`peer.py ${args[0]} failed:\n${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1)!);
-}
+let python: PeerServer;
+/** The JAX peer, or null when .venv-jax is missing (the JAX column then shows –). */
+let jax: PeerServer | null = null;
+let pythonVersions = '', jaxVersion = '';
 
-let pythonVersions = '';
-function runPython(command: string, args: string[], scaleTo?: number): void {
-  const out = python([command, ...args]);
-  pythonVersions = `Python ${out.python}, TensorFlow ${out.tensorflow}, TFP ${out.tfp}`;
+/** Runs a command on a peer and records its rows; a Python side is named `py <mode>`, JAX's `jax jit`. */
+async function runPeer(peer: PeerServer | null, command: string, args: (string | number)[], scaleTo?: number): Promise<void> {
+  if (peer === null) return;
+  const out = await peer.request([command, ...args]);
+  if (out.tensorflow) pythonVersions = `Python ${out.python}, TensorFlow ${out.tensorflow}, TFP ${out.tfp}`;
+  if (out.jax) jaxVersion = `JAX ${out.jax}`;
   for (const row of out.rows) {
-    const side = `py ${row.mode}`;
+    const side = out.jax ? `jax ${row.mode}` : `py ${row.mode}`;
     const scale = scaleTo !== undefined && row.count !== scaleTo ? scaleTo / row.count : 1;
-    timings.push({ experiment: row.experiment, side, seconds: row.seconds * scale, count: row.count * scale, scaled: scale !== 1 });
+    timings.push({ experiment: row.experiment, side, seconds: row.seconds * scale, count: row.count * scale, round, scaled: scale !== 1 });
   }
 }
 
@@ -94,9 +116,9 @@ function timeTs(experiment: string, backend: string, count: number, f: () => voi
   try {
     const start = process.hrtime.bigint();
     f();
-    timings.push({ experiment, side: backend, seconds: seconds(start), count });
+    timings.push({ experiment, side: backend, seconds: seconds(start), count, round });
   } catch (error) {
-    timings.push({ experiment, side: backend, seconds: NaN, count, error: String(error).split('\n')[0] });
+    timings.push({ experiment, side: backend, seconds: NaN, count, round, error: String(error).split('\n')[0] });
   }
 }
 
@@ -114,6 +136,7 @@ async function squaredErrorTs(backend: string): Promise<void> {
     run(WARM_UP_STEPS);
     const experiment = `squared-error ${estimator}`;
     timeTs(experiment, backend, STEPS, () => run(STEPS));
+    if (round > 0) continue;
     // The first and last steps are recorded, so 3 steps minus 2 steps is one plain step.
     const kernels = (await kernelCount(() => run(3))) - (await kernelCount(() => run(2)));
     anatomies.push({ experiment, side: backend, kernels, noiseSeconds: noiseSeconds(() => run(10 * NOISE_UNITS)) / (10 * NOISE_UNITS) });
@@ -126,7 +149,7 @@ async function timeCalls(experiment: string, backend: string, f: () => unknown):
     for (let i = 0; i < WARM_UP_CALLS; i++) f();
   } catch { /* reported by timeTs */ }
   timeTs(experiment, backend, REPEATS, () => { for (let i = 0; i < REPEATS; i++) f(); });
-  if (timings.at(-1)!.error) return;
+  if (timings.at(-1)!.error || round > 0) return;
   const kernels = await kernelCount(() => f());
   const noise = noiseSeconds(() => { for (let i = 0; i < NOISE_UNITS; i++) f(); }) / NOISE_UNITS;
   anatomies.push({ experiment, side: backend, kernels, noiseSeconds: noise });
@@ -156,7 +179,7 @@ async function gaussianMixtureTs(backend: string): Promise<void> {
     model = new GaussianMixtureModel({ seed: 1 });
   } catch (error) {
     for (const name of ['elementary', 'gumbel-softmax', 'log trick']) {
-      timings.push({ experiment: `gaussian-mixture ${name}`, side: backend, seconds: NaN, count: REPEATS, error: String(error) });
+      timings.push({ experiment: `gaussian-mixture ${name}`, side: backend, seconds: NaN, count: REPEATS, round, error: String(error) });
     }
     return;
   }
@@ -168,6 +191,34 @@ async function gaussianMixtureTs(backend: string): Promise<void> {
   ];
   for (const [name, f] of methods) await timeCalls(`gaussian-mixture ${name}`, backend, f);
   model.dispose();
+}
+
+/** One model per backend, kept across rounds (made on its backend, so its variables live there). */
+const vaeSides = new Map<string, TsVaeSide>();
+
+async function vaeTs(backend: string): Promise<void> {
+  let side = vaeSides.get(backend);
+  if (side === undefined) {
+    side = new TsVaeSide();
+    vaeSides.set(backend, side);
+    side.time(3); // warm-up: kernels set up, V8 compiled
+  }
+  const steps = backend === 'cpu' ? VAE_CPU_STEPS : VAE_STEPS;
+  // trainVae's own clock (its steps only), not timeTs's, which would add trainVae's set-up.
+  try {
+    timings.push({ experiment: VAE_EXPERIMENT, side: backend, seconds: side.time(steps) * steps, count: steps, round });
+  } catch (error) {
+    timings.push({ experiment: VAE_EXPERIMENT, side: backend, seconds: NaN, count: steps, round, error: String(error).split('\n')[0] });
+    return;
+  }
+  if (round > 0) return;
+  const kernels = (await kernelCount(() => side!.run(3))) - (await kernelCount(() => side!.run(2)));
+  anatomies.push({ experiment: VAE_EXPERIMENT, side: backend, kernels, noiseSeconds: noiseSeconds(() => side!.run(steps)) / steps });
+}
+
+async function vaePeers(): Promise<void> {
+  for (const mode of ['eager', 'function']) await runPeer(python, 'vae-time', ['--mode', mode, '--steps', VAE_STEPS]);
+  await runPeer(jax, 'vae-time', ['--steps', VAE_STEPS]);
 }
 
 // --------------------------------------------------------------- agreement ---
@@ -312,29 +363,53 @@ const EXPERIMENTS = [
   ...['discrete MC', 'eq.21', 'Concrete MC'].flatMap((n) => [10, 1].map((t) => [`relaxed-entropy ${n} tau=${t}`, 'estimate'])),
   ['relaxed-entropy eq.22', 'estimate'],
   ['gaussian-mixture elementary', 'gradient'], ['gaussian-mixture gumbel-softmax', 'gradient'], ['gaussian-mixture log trick', 'gradient'],
+  [VAE_EXPERIMENT, 'step'],
 ];
+const PEER_SIDES = ['py eager', 'py function', 'jax jit'] as const;
 
-/** Time per unit (step, estimate or gradient) in ms, to three significant digits. */
-function milliseconds(t: Timing): string {
-  return ((t.seconds / t.count) * 1000).toPrecision(3);
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b), m = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+}
+
+/** One side of one experiment over the rounds: its median seconds per unit (NaN if any round failed) and each round's. */
+interface Summary { perUnit: number; rounds: Map<number, number>; count: number; scaled: boolean; error?: string }
+
+function summarise(experiment: string, side: string): Summary | undefined {
+  const runs = timings.filter((t) => t.experiment === experiment && t.side === side);
+  if (runs.length === 0) return undefined;
+  const error = runs.find((t) => t.error)?.error;
+  const rounds = new Map(runs.map((t) => [t.round, t.seconds / t.count]));
+  return { perUnit: error ? NaN : median([...rounds.values()]), rounds, count: runs[0].count, scaled: runs.some((t) => t.scaled), error };
+}
+
+/** Seconds as ms to three significant digits. */
+const ms = (x: number) => (x * 1000).toPrecision(3);
+
+/** The backend with the smallest median, and its summary. */
+function bestBackend(experiment: string, backends: string[]): [string, Summary] | undefined {
+  const found = backends.map((b) => [b, summarise(experiment, b)] as const).filter(([, s]) => s && Number.isFinite(s.perUnit)) as [string, Summary][];
+  return found.length ? found.reduce((a, b) => (b[1].perUnit < a[1].perUnit ? b : a)) : undefined;
 }
 
 function table(backends: string[]): string[] {
-  const find = (experiment: string, side: string) => timings.find((t) => t.experiment === experiment && t.side === side);
   const lines = [
-    `| experiment (ms per unit) | unit | count | py eager | py tf.function | ${backends.map((b) => `TS ${b} (TS/py)`).join(' | ')} | best TS / best py |`,
-    `|---|---|---:|---:|---:|${backends.map(() => '---:').join('|')}|---:|`,
+    `| experiment (ms per unit) | unit | count | py eager | py tf.function | JAX jit | ${backends.map((b) => `TS ${b}`).join(' | ')} | best TS / py eager | best TS / tf.function | (range over rounds) | best TS / JAX |`,
+    `|---|---|---:|---:|---:|---:|${backends.map(() => '---:').join('|')}|---:|---:|---:|---:|`,
   ];
-  const cell = (t: Timing | undefined) => (t === undefined ? '–' : t.error ? 'error' : `${milliseconds(t)}${t.scaled ? '*' : ''}`);
+  const cell = (t: Summary | undefined) => (t === undefined ? '–' : t.error ? 'error' : `${ms(t.perUnit)}${t.scaled ? '*' : ''}`);
+  const ratio = (a: number, b: Summary | undefined) => (b && Number.isFinite(b.perUnit) ? (a / b.perUnit).toFixed(2) : '–');
   for (const [experiment, unit] of EXPERIMENTS) {
-    const eager = find(experiment, 'py eager'), fn = find(experiment, 'py function');
-    const py = [eager, fn].filter((t) => t && Number.isFinite(t.seconds)).map((t) => t!.seconds);
-    const bestPy = py.length ? Math.min(...py) : NaN;
-    const ts = backends.map((b) => find(experiment, b));
-    const tsTimes = ts.filter((t) => t && Number.isFinite(t.seconds)).map((t) => t!.seconds);
-    const bestTs = tsTimes.length ? Math.min(...tsTimes) : NaN;
+    const [eager, fn, jit] = PEER_SIDES.map((side) => summarise(experiment, side));
+    const ts = backends.map((b) => summarise(experiment, b));
+    if (![eager, fn, jit, ...ts].some((t) => t)) continue; // a phase left out with --only
+    const best = bestBackend(experiment, backends);
+    const bestTs = best?.[1].perUnit ?? NaN;
+    // Per round, the best backend over tf.function in that same round.
+    const perRound = best && fn ? [...best[1].rounds].filter(([r]) => fn.rounds.has(r)).map(([r, t]) => t / fn.rounds.get(r)!) : [];
+    const range = perRound.length ? `${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)}` : '–';
     const count = ts.find((t) => t)?.count ?? fn?.count ?? 0;
-    lines.push(`| ${experiment} | ${unit} | ${count} | ${cell(eager)} | ${cell(fn)} | ${ts.map((t) => `${cell(t)}${t && Number.isFinite(t.seconds) ? ` (${(t.seconds / bestPy).toFixed(2)})` : ''}`).join(' | ')} | **${(bestTs / bestPy).toFixed(2)}** |`);
+    lines.push(`| ${experiment} | ${unit} | ${count} | ${cell(eager)} | ${cell(fn)} | ${cell(jit)} | ${ts.map(cell).join(' | ')} | ${ratio(bestTs, eager)} | **${ratio(bestTs, fn)}** | ${range} | ${ratio(bestTs, jit)} |`);
   }
   return lines;
 }
@@ -342,7 +417,7 @@ function table(backends: string[]): string[] {
 /**
  * The best TS backend's time per unit split into noise drawing (JavaScript, the same
  * on every backend) and everything else (kernels, uploads, autodiff), each over the
- * best Python time. A row whose noise share alone exceeds the target cannot meet it
+ * faster Python time. A row whose noise share alone exceeds the target cannot meet it
  * by any change to the kernels.
  */
 function anatomyTable(backends: string[]): string[] {
@@ -350,91 +425,142 @@ function anatomyTable(backends: string[]): string[] {
     '| experiment | best TS backend | kernels per unit | TS ms | noise ms | best py ms | noise / py | rest / py |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
   ];
-  const perUnit = (t: Timing) => t.seconds / t.count;
   for (const [experiment] of EXPERIMENTS) {
-    const py = timings.filter((t) => t.experiment === experiment && t.side.startsWith('py') && Number.isFinite(t.seconds));
-    const ts = timings.filter((t) => t.experiment === experiment && backends.includes(t.side) && Number.isFinite(t.seconds));
-    if (py.length === 0 || ts.length === 0) continue;
-    const bestPy = Math.min(...py.map(perUnit));
-    const best = ts.reduce((a, b) => (perUnit(b) < perUnit(a) ? b : a));
-    const anatomy = anatomies.find((a) => a.experiment === experiment && a.side === best.side);
+    const py = ['py eager', 'py function'].map((side) => summarise(experiment, side)?.perUnit).filter((t) => t !== undefined && Number.isFinite(t)) as number[];
+    const best = bestBackend(experiment, backends);
+    if (py.length === 0 || best === undefined) continue;
+    const bestPy = Math.min(...py);
+    const anatomy = anatomies.find((a) => a.experiment === experiment && a.side === best[0]);
     if (!anatomy) continue;
-    const ms = (x: number) => (x * 1000).toPrecision(3);
-    const rest = perUnit(best) - anatomy.noiseSeconds;
-    lines.push(`| ${experiment} | ${best.side} | ${anatomy.kernels} | ${ms(perUnit(best))} | ${ms(anatomy.noiseSeconds)} | ${ms(bestPy)} | ${(anatomy.noiseSeconds / bestPy).toFixed(2)} | ${(rest / bestPy).toFixed(2)} |`);
+    const rest = best[1].perUnit - anatomy.noiseSeconds;
+    lines.push(`| ${experiment} | ${best[0]} | ${anatomy.kernels} | ${ms(best[1].perUnit)} | ${ms(anatomy.noiseSeconds)} | ${ms(bestPy)} | ${(anatomy.noiseSeconds / bestPy).toFixed(2)} | ${(rest / bestPy).toFixed(2)} |`);
   }
   return lines;
 }
 
+function vaeAgreementTable(rows: VaeAgreement[]): string[] {
+  return [
+    '| side | loss at step 0 (nats per digit) | loss − ours | largest gradient difference ‖Δg‖ / ‖g‖ | in |',
+    '|---|---:|---:|---:|---|',
+    ...rows.map((r) => `| ${r.peer} | ${r.loss.toFixed(4)} | ${r.lossDifference.toExponential(1)} | ${r.worstRelative.toExponential(1)} | ${r.worstGradient} |`),
+  ];
+}
+
 // -------------------------------------------------------------------- main ---
+
+interface Phase { name: string; peers: () => Promise<void>; ts: (backend: BackendName) => Promise<void> }
+
+const PHASES: Phase[] = [
+  {
+    name: 'squared-error', ts: squaredErrorTs, peers: async () => {
+      await runPeer(python, 'squared-error', ['--steps', STEPS, '--warmup', WARM_UP_STEPS, '--modes', 'function']);
+      await runPeer(python, 'squared-error', ['--steps', EAGER_STEPS, '--warmup', 5, '--modes', 'eager'], STEPS);
+      await runPeer(jax, 'squared-error', ['--steps', STEPS, '--warmup', WARM_UP_STEPS]);
+    },
+  },
+  ...(['relaxed-entropy', 'gaussian-mixture'] as const).map((name) => ({
+    name, ts: name === 'relaxed-entropy' ? relaxedEntropyTs : gaussianMixtureTs, peers: async () => {
+      for (const peer of [python, jax]) await runPeer(peer, name, ['--repeats', REPEATS, '--warmup', WARM_UP_CALLS]);
+    },
+  })),
+  { name: 'vae', peers: vaePeers, ts: vaeTs },
+];
 
 async function main(): Promise<void> {
   if (!existsSync(PYTHON)) throw new Error(`no ${PYTHON}: run bash bench/peer/setup.sh first`);
   mkdirSync(OUT, { recursive: true });
   const started = process.hrtime.bigint();
-  const loads: string[] = [`start ${loadavg().map((x) => x.toFixed(1)).join(' ')}`];
+  const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+  const loads: string[] = [`start ${load()}`];
   const backends = availableBackends();
   const log = (s: string) => process.stderr.write(`[${seconds(started).toFixed(0)} s] ${s}\n`);
+  const phases = PHASES.filter((p) => ONLY === undefined || ONLY.includes(p.name));
+  python = new PeerServer('peer.py', PYTHON, PEER);
+  if (existsSync(JAX_PYTHON)) jax = new PeerServer('peer_jax.py', JAX_PYTHON, JAX_PEER);
+  else log(`no ${JAX_PYTHON} (bash bench/peer/setup-jax.sh makes it): the JAX column stays empty`);
+  const peers = [python, ...(jax ? [jax] : [])];
 
-  const phases: [string, () => void, (b: BackendName) => Promise<void>][] = [
-    ['squared-error', () => runPython('squared-error', ['--steps', String(STEPS), '--warmup', String(WARM_UP_STEPS), '--modes', 'function']), squaredErrorTs],
-    ['squared-error eager', () => runPython('squared-error', ['--steps', String(EAGER_STEPS), '--warmup', '5', '--modes', 'eager'], STEPS), async () => {}],
-    ['relaxed-entropy', () => runPython('relaxed-entropy', ['--repeats', String(REPEATS), '--warmup', String(WARM_UP_CALLS)]), relaxedEntropyTs],
-    ['gaussian-mixture', () => runPython('gaussian-mixture', ['--repeats', String(REPEATS), '--warmup', String(WARM_UP_CALLS)]), gaussianMixtureTs],
-  ];
-  for (const [name, py, ts] of phases) {
-    log(`${name}: python`);
-    py();
-    for (const backend of backends) {
-      await initBackend(backend);
-      log(`${name}: ${backend}`);
-      await ts(backend);
-    }
-    loads.push(`after ${name} ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  let vaeAgreement: VaeAgreement[] = [];
+  if (phases.some((p) => p.name === 'vae')) {
+    log('vae: step-0 agreement, then warm-up');
+    await initBackend(backends[0]);
+    vaeAgreement = await setUpVaePeers(OUT, peers);
+    for (const mode of ['eager', 'function']) await python.request(['vae-time', '--mode', mode, '--steps', 3]);
+    await jax?.request(['vae-time', '--steps', 3]);
   }
+  for (round = 0; round < ROUNDS; round++) {
+    for (const phase of phases) {
+      log(`round ${round + 1}/${ROUNDS} ${phase.name}: python${jax ? ', jax' : ''}`);
+      await phase.peers();
+      for (const backend of backends) {
+        await initBackend(backend);
+        log(`round ${round + 1}/${ROUNDS} ${phase.name}: ${backend}`);
+        await phase.ts(backend);
+      }
+    }
+    loads.push(`after round ${round + 1} ${load()}`);
+  }
+  for (const side of vaeSides.values()) side.dispose();
 
-  log('agreement');
-  const inputs = agreementInputs();
-  const inputFile = join(OUT, 'agreement-input.json'), outputFile = join(OUT, 'agreement-tfp.json');
-  writeFileSync(inputFile, JSON.stringify(inputs));
-  python(['agree', inputFile, outputFile]);
-  const agreementLines = agreement(backends, inputs, JSON.parse(readFileSync(outputFile, 'utf8')));
+  let agreementLines: string[] = [];
+  if (ONLY === undefined || ONLY.includes('agreement')) {
+    log('agreement');
+    const inputs = agreementInputs();
+    const inputFile = join(OUT, 'agreement-input.json'), outputFile = join(OUT, 'agreement-tfp.json');
+    writeFileSync(inputFile, JSON.stringify(inputs));
+    await python.request(['agree', inputFile, outputFile]);
+    agreementLines = agreement(backends, inputs, JSON.parse(readFileSync(outputFile, 'utf8')));
+  }
+  await Promise.all(peers.map((p) => p.close()));
 
+  const has = (name: string) => phases.some((p) => p.name === name);
   const report = [
-    `## Peer benchmark: this library (TypeScript, TensorFlow.js 4.22) vs ${pythonVersions}`,
+    `## Peer benchmark: this library (TypeScript, TensorFlow.js 4.22) vs ${pythonVersions}${jaxVersion ? ` and ${jaxVersion}` : ''}`,
     '',
     `Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}; load average (1, 5, 15 min) ${loads.join('; ')}.`,
-    `Times are wall-clock milliseconds per unit, averaged over the count; (TS/py) divides by the faster Python column. Target: best TS / best py ≤ 0.5.`,
+    `Times are wall-clock milliseconds per unit: each side's median over ${ROUNDS} interleaved rounds (each round times Python, JAX, then every TS backend), each round averaged over the count.`,
+    'The ratios divide the best TS backend by each peer; the range is that ratio against tf.function within each round. Target: best TS / tf.function ≤ 1.0, stretch 0.5.',
     '',
     ...table(backends),
     '',
-    `squared-error toy: ${STEPS} SGD steps, K = 3, 1000 samples a step, lr 0.01, τ = 5 (ST Gumbel-Softmax), no baseline; the loss is read every ${RECORD_EVERY} steps`,
-    `(TS: optimize() with recordEvery ${RECORD_EVERY}; Python: one @tf.function step per iteration, float(loss) every ${RECORD_EVERY}). ${WARM_UP_STEPS} untimed warm-up steps first on every side.`,
-    `* Python eager runs only ${EAGER_STEPS} steps (after 5 warm-up steps), not ${STEPS}.`,
-    `relaxed entropy: 10 000 relaxed samples per estimate, logits log[.5, .25, .125, .125]; Gaussian mixture: L1 = 100 buckets, L2 = 1000 noise draws (z² averaged through their mean and variance on both sides), τ = 0.01, all 5 parameters' gradients read back;`,
-    `both repeated ${REPEATS} times after ${WARM_UP_CALLS} untimed calls, each value read back to the host on both sides. Python eager uses numpy noise as the source documents do; tf.function uses tf.random.`,
+    ...(has('squared-error') ? [
+      `squared-error toy: ${STEPS} SGD steps, K = 3, 1000 samples a step, lr 0.01, τ = 5 (ST Gumbel-Softmax), no baseline; the loss is read every ${RECORD_EVERY} steps`,
+      `(TS: optimize() with recordEvery ${RECORD_EVERY}; Python and JAX: one compiled step per iteration, float(loss) every ${RECORD_EVERY}). ${WARM_UP_STEPS} untimed warm-up steps first on every side.`,
+      `* Python eager runs only ${EAGER_STEPS} steps (after 5 warm-up steps), not ${STEPS}.`] : []),
+    ...(has('relaxed-entropy') || has('gaussian-mixture') ? [
+      `relaxed entropy: 10 000 relaxed samples per estimate, logits log[.5, .25, .125, .125]; Gaussian mixture: L1 = 100 buckets, L2 = 1000 noise draws (z² averaged through their mean and variance on every side), τ = 0.01, all 5 parameters' gradients read back;`,
+      `repeated ${REPEATS} times a round after ${WARM_UP_CALLS} untimed calls, each value read back to the host on every side. Python eager uses numpy noise as the source documents do; tf.function uses tf.random, JAX jax.random.`] : []),
+    ...(has('vae') ? [
+      `categorical VAE: one trainVae step (batch 100, 784-256-(20×10)-256-784, ST Gumbel-Softmax τ = 1, analytic KL, Adam lr 1e-3, the finiteness guard, the loss read back every step) against vae_tf.py and vae_jax.py;`,
+      `${VAE_STEPS} timed steps a round and side (cpu: ${VAE_CPU_STEPS}) after one untimed step, from the same weights on synthetic binary digits generated alike on every side.`,
+      '',
+      `Step 0 on the same weights, batch and Gumbel noise (ours on ${backends[0]}):`,
+      '',
+      ...vaeAgreementTable(vaeAgreement)] : []),
     '',
     '### Where the best backend\'s time goes',
     '',
-    `Noise: time inside the project's generator (\`Random\`'s bulk draws, in JavaScript, so that a seed gives the same numbers on every backend), measured over ${NOISE_UNITS} further units (${10 * NOISE_UNITS} steps for the squared-error toy).`,
-    'Kernels: backend kernels dispatched per unit (tf.profile; autodiff\'s backward kernels and tensor copies included). Rest: everything but the noise. Ratios divide by the best Python time.',
+    `Noise: time inside the project's generator (\`Random\`'s bulk draws, in JavaScript, so that a seed gives the same numbers on every backend), measured in round 1 over ${NOISE_UNITS} further units (${10 * NOISE_UNITS} steps for the squared-error toy, ${VAE_STEPS} for the VAE).`,
+    'Kernels: backend kernels dispatched per unit (tf.profile; autodiff\'s backward kernels and tensor copies included). Rest: everything but the noise. Ratios divide by the faster Python TensorFlow time.',
     '',
     ...anatomyTable(backends),
-    '',
-    '### Agreement with TensorFlow Probability 0.24 on the same inputs',
-    '',
-    `logProb at our own samples (64 per case, which reach the clamps at τ = 0.05 and logits ±20) and at fixed points (centre, near vertices; for the binary one 1e-7 … 1 − 2^−24),`,
-    `logits ${JSON.stringify(ONE_HOT_LOGITS)} (one-hot) and ${JSON.stringify(BERNOULLI_LOGITS)} (binary), τ ∈ {${TEMPERATURES.join(', ')}}. Entropy: the four estimates with ${ENTROPY_N} samples`,
-    `for ${ENTROPY_CASES.map((c) => `(${c.logits.map((v) => +v.toFixed(2))}; τ = ${c.temperature})`).join(', ')}, TFP evaluated at exactly the z our estimators drew. rel = |ours − TFP| / max(1, |TFP|).`,
-    '',
-    ...agreementLines,
+    ...(agreementLines.length ? [
+      '',
+      '### Agreement with TensorFlow Probability 0.24 on the same inputs',
+      '',
+      `logProb at our own samples (64 per case, which reach the clamps at τ = 0.05 and logits ±20) and at fixed points (centre, near vertices; for the binary one 1e-7 … 1 − 2^−24),`,
+      `logits ${JSON.stringify(ONE_HOT_LOGITS)} (one-hot) and ${JSON.stringify(BERNOULLI_LOGITS)} (binary), τ ∈ {${TEMPERATURES.join(', ')}}. Entropy: the four estimates with ${ENTROPY_N} samples`,
+      `for ${ENTROPY_CASES.map((c) => `(${c.logits.map((v) => +v.toFixed(2))}; τ = ${c.temperature})`).join(', ')}, TFP evaluated at exactly the z our estimators drew. rel = |ours − TFP| / max(1, |TFP|).`,
+      '',
+      ...agreementLines] : []),
     '',
     `Total run time ${seconds(started).toFixed(0)} s.`,
   ];
   const text = report.join('\n');
   console.log(text);
-  writeFileSync(join(OUT, `report${QUICK ? '-quick' : ''}.md`), `${text}\n`);
-  writeFileSync(join(OUT, `timings${QUICK ? '-quick' : ''}.json`), JSON.stringify(timings, null, 1));
+  const suffix = QUICK ? '-quick' : ONLY ? `-${ONLY.join('-')}` : '';
+  writeFileSync(join(OUT, `report${suffix}.md`), `${text}\n`);
+  writeFileSync(join(OUT, `timings${suffix}.json`), JSON.stringify(timings, null, 1));
 }
 
 main().catch((error) => {
