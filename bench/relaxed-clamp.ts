@@ -7,7 +7,8 @@
  * (straight-through) Gumbel-Softmax gradient of the squared-error toy (K = 3, 1000 samples,
  * τ = 5, the settings of the peer benchmark's row):
  *
- * - 'library': `relaxedSample` and `hardened`, exactly as the estimators call them;
+ * - 'library': `relaxedSample` and `hardened`, exactly as the estimators call them (since this
+ *   measurement, the library's clamp is the 'select gradient' one below);
  * - 'clipByValue': the same formula written inline (what the class adds besides the clamp);
  * - 'select gradient': the same clamp with its gradient written as
  *   where(clamped == y, dy, 0) in a tf.customGrad: the same values, three backward kernels;

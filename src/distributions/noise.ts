@@ -36,10 +36,35 @@ export const BELOW_ONE = 1 - 2 ** -24;
  * then `logProb` of the sample would be −∞ or NaN. The clamp moves a sample by less than
  * 6e-8 and only where the sample's gradient is already that small.
  *
- * Its gradient is 0 where it acts. clipByValue, not tf.maximum: its gradient selects
+ * Its gradient is 0 where it acts. A clamp, not tf.maximum: its gradient selects
  * rather than multiplies, so an infinite gradient arriving at a clamped point (from the
  * log of 2^−126 scaled by τ + 1 > 4, in a Concrete density) gives 0 there, not NaN.
  */
 export function keepInside(y: tf.Tensor, upper = 1): tf.Tensor {
-  return tf.clipByValue(y, TINY, upper);
+  let clamp = CLAMPS.get(upper);
+  if (clamp === undefined) CLAMPS.set(upper, (clamp = selectingClamp(upper)));
+  return clamp(y);
+}
+
+/** One clamp per upper bound (two are used: 1 and BELOW_ONE). */
+const CLAMPS = new Map<number, (y: tf.Tensor) => tf.Tensor>();
+
+/**
+ * clipByValue(y, TINY, upper) with the same gradient as TensorFlow.js gives it, dy where
+ * the clamp did not act and 0 where it did (or at NaN), written as one select on
+ * clamped == y: three backward kernels instead of clipByValue's five (two comparisons
+ * with uploaded scalars and their logical and). bench/relaxed-clamp.ts compares the two.
+ */
+function selectingClamp(upper: number): (y: tf.Tensor) => tf.Tensor {
+  const clamp = tf.customGrad((...args) => {
+    const save = args[1] as unknown as tf.GradSaveFunc;
+    const y = args[0] as tf.Tensor;
+    const clamped = tf.clipByValue(y, TINY, upper);
+    save([y, clamped]);
+    return {
+      value: clamped,
+      gradFunc: (dy: tf.Tensor, [input, output]: tf.Tensor[]) => tf.where(tf.equal(output, input), dy, tf.zerosLike(dy)),
+    };
+  });
+  return (y) => clamp(y) as tf.Tensor;
 }
