@@ -228,7 +228,8 @@ console.log(`REINFORCE: unbiased (max |z| = ${rf.maxAbsZ.toFixed(2)}); ST-GS: co
 
 // %%
 const STEPS = 10_000, LR = 0.01, SAMPLES = 1000, RECORD_EVERY = 100;
-type History = ReturnType<typeof optimize>;
+// What onRecord hands over is the history so far, read-only.
+type History = Readonly<ReturnType<typeof optimize>>;
 const excessRows = (run: string, h: History) => historyRows(h, { run }).map((r) => ({ run, step: r.step, excess: r5((r.exactLoss as number) - L_MIN) }));
 const excessChart = (data: object[], title: string) => lineChart({
   data: data as any, x: 'step', y: 'excess', color: 'run', logY: true, title, xTitle: 'SGD step', yTitle: 'excess loss 𝓛 − 0.14 (exact)',
@@ -256,7 +257,7 @@ await live.finish(`done: REINFORCE ${describeRun(reinforceRun)}; ST-GS τ=5 ${de
 // The probabilities of the three categories over the same runs; the dashed lines mark the target values $t_k$.
 
 // %%
-const probRows = (run: string, h: History) => h.step.flatMap((step, i) => h.probs[i].map((p, k) => ({ run, step, category: `π_${k + 1}`, p: r5(p) })));
+const probRows = (run: string, h: History) => h.flatMap((r) => r.probs.map((p, k) => ({ run, step: r.step, category: `π_${k + 1}`, p: r5(p) })));
 await show(lineChart({
   data: [...probRows('REINFORCE', reinforceRun), ...probRows('ST-GS τ=5', stRun)], x: 'step', y: 'p', color: 'category',
   facet: { field: 'run', columns: 2 }, width: 300, rules: T.map((tk, k) => ({ y: tk, label: `t_${k + 1} = ${tk}` })),
@@ -268,8 +269,8 @@ await show(lineChart({
 
 // %%
 const rfFinal = finalProbs(reinforceRun), stFinal = finalProbs(stRun);
-const rfExcess = reinforceRun.exactLoss[reinforceRun.exactLoss.length - 1] - L_MIN;
-const stLowest = Math.min(...stRun.exactLoss);
+const rfExcess = reinforceRun[reinforceRun.length - 1].exactLoss - L_MIN;
+const stLowest = Math.min(...stRun.map((r) => r.exactLoss));
 if (!(rfFinal[1] > 0.98 && rfExcess < 0.02)) throw new Error(`REINFORCE ended at π_2 = ${rfFinal[1]}, excess loss ${rfExcess}`);
 if (!(stFinal[1] < 0.75 && stLowest > 0.45)) throw new Error(`ST-GS ended at π_2 = ${stFinal[1]}, lowest exact loss ${stLowest}`);
 console.log(`REINFORCE: π_2 = ${rfFinal[1].toFixed(4)}, excess loss ${rfExcess.toFixed(4)}; ` +
@@ -465,7 +466,7 @@ await annealLive.finish(`done: ST-GS annealed ${describeRun(annealedRun)}, final
 // %%
 const simplexRows = [
   ...[['REINFORCE', reinforceRun], ['ST-GS τ=5', stRun], ['ST-GS annealed', annealedRun]].flatMap(([run, h]) =>
-    (h as History).probs.filter((_, i) => i % 2 === 0).map((p) => ({ run: run as string, 'π_1': r5(p[0]), 'π_3': r5(p[2]) }))),
+    (h as History).filter((_, i) => i % 2 === 0).map(({ probs: p }) => ({ run: run as string, 'π_1': r5(p[0]), 'π_3': r5(p[2]) }))),
   { run: 'target t', 'π_1': T[0], 'π_3': T[2] },
   { run: 'ST fixed point π*', 'π_1': piStar[0], 'π_3': piStar[2] },
 ];
@@ -476,8 +477,8 @@ await show(scatter({ data: simplexRows, x: 'π_1', y: 'π_3', color: 'run', size
 
 // %%
 const anFinal = finalProbs(annealedRun);
-const anExcess = annealedRun.exactLoss[annealedRun.exactLoss.length - 1] - L_MIN;
-const stExcess = stRun.exactLoss[stRun.exactLoss.length - 1] - L_MIN;
+const anExcess = annealedRun[annealedRun.length - 1].exactLoss - L_MIN;
+const stExcess = stRun[stRun.length - 1].exactLoss - L_MIN;
 if (!(anFinal[1] > 0.97 && anExcess < 0.03)) throw new Error(`annealed ST-GS ended at π_2 = ${anFinal[1]}, excess loss ${anExcess}`);
 if (!(anExcess < 0.1 * stExcess)) throw new Error(`annealed excess ${anExcess} is not below a tenth of ${stExcess}`);
 console.log(`annealed: π_2 = ${anFinal[1].toFixed(4)}, excess loss ${anExcess.toFixed(4)} (fixed τ = 5: ${stExcess.toFixed(4)}; REINFORCE: ${rfExcess.toFixed(4)}); ` +
