@@ -101,3 +101,33 @@ export function checkFiniteValues(fn: string, arg: string, values: ArrayLike<num
     }
   }
 }
+
+/**
+ * An optional argument's value, or `fallback` when it is left out. Only `undefined`
+ * counts as left out: `null` is passed on to the checks (and refused there), so that a
+ * null never silently means "the default".
+ */
+export function orDefault<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
+}
+
+/**
+ * Checks an options object: a plain object (not an array, a tensor or a function) whose
+ * keys are all among `known`, so that a misspelt option is an error instead of a
+ * silently used default. `undefined` is allowed when the whole object is optional.
+ */
+export function checkOptionsObject(fn: string, arg: string, value: unknown, known: readonly string[], optional = false): void {
+  if (value === undefined && optional) return;
+  const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (proto !== Object.prototype && proto !== null) fail(fn, arg, `an object {${known.join(', ')}}`, value);
+  const unknown = Object.keys(value as object).find((key) => !known.includes(key));
+  if (unknown !== undefined) fail(fn, arg, `an object whose keys are among {${known.join(', ')}}`, new UnknownKey(unknown));
+}
+
+/** How a misspelt key is shown: 'the unknown key "decy"'. */
+class UnknownKey {
+  constructor(private readonly key: string) {}
+  toString(): string {
+    return `the unknown key ${JSON.stringify(this.key)}`;
+  }
+}

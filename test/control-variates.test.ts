@@ -113,7 +113,7 @@ test('control variate state: binds to the first problem, refuses others, a dispo
   assert.throws(() => new RebarControlVariate({ scale: NaN }), /RebarControlVariate: scale must be a finite number, but got NaN/);
   assert.throws(() => new RelaxControlVariate({ learningRate: -1 }), /RelaxControlVariate: learningRate must be a finite number > 0, but got -1/);
   assert.throws(() => new RelaxControlVariate({ hiddenUnits: 0 }), /RelaxControlVariate: hiddenUnits must be a whole number ≥ 1, but got 0/);
-  assert.throws(() => new RelaxControlVariate({ seed: -2 }), /RelaxControlVariate: seed must be a whole number in \[0, 2\^53\), but got -2/);
+  assert.throws(() => new RelaxControlVariate({ seed: -2 }), /RelaxControlVariate: seed must be a whole number in \[0, 2\^32\), but got -2/);
 });
 
 test('control variate state: a non-finite gradient is refused, and a failing call leaves the parameters as they were', () => {

@@ -5,7 +5,7 @@
  * gradient, and brings in neither the kernel, nor a native build, nor the data package.
  *
  * The tarball is packed from a copy of the package's sources (package.json, LICENSE,
- * README.md, tsconfig.json, src/, scripts/build.mjs), so that its clean build (`prepack`)
+ * README.md, tsconfig.json, src/, scripts/build.mjs and the prune-stale.mjs it imports), so that its clean build (`prepack`)
  * does not empty the dist/ that the notebooks in this tree are using. npm installs with
  * --prefer-offline: the packages come from npm's cache when it holds them. About a minute.
  */
@@ -122,7 +122,7 @@ before(() => {
   mkdirSync(join(source, 'scripts'), { recursive: true });
   for (const file of ['package.json', 'LICENSE', 'README.md', 'tsconfig.json']) cpSync(join(ROOT, file), join(source, file));
   cpSync(join(ROOT, 'src'), join(source, 'src'), { recursive: true });
-  cpSync(join(ROOT, 'scripts', 'build.mjs'), join(source, 'scripts', 'build.mjs'));
+  for (const script of ['build.mjs', 'prune-stale.mjs']) cpSync(join(ROOT, 'scripts', script), join(source, 'scripts', script));
   symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
   run('npm', ['pack', '--pack-destination', work, '--loglevel=error'], source, 300);
   const tarball = join(work, `${manifest.name}-${manifest.version}.tgz`);

@@ -20,13 +20,20 @@ const SKIP = new Set([
   'LiveDisplay', // display code owned elsewhere; probed by example
 ]);
 
-/** Every exported function and class, by name. */
+/** Exported objects that group functions (`entropy.analytic`, `kl.relaxedLogMass`): their members are probed too. */
+const NAMESPACES = new Set(['entropy', 'kl']);
+
+/** Every exported function and class, by name, with the members of the namespaces as `namespace.member`. */
 export function publicCallables(): [string, (...args: unknown[]) => unknown, boolean][] {
   const out: [string, (...args: unknown[]) => unknown, boolean][] = [];
-  for (const [name, value] of Object.entries(lib)) {
-    if (typeof value !== 'function' || SKIP.has(name)) continue;
+  const add = (name: string, value: unknown) => {
+    if (typeof value !== 'function' || SKIP.has(name)) return;
     const isClass = /^class\s/.test(Function.prototype.toString.call(value));
     out.push([name, value as (...args: unknown[]) => unknown, isClass]);
+  };
+  for (const [name, value] of Object.entries(lib)) {
+    if (NAMESPACES.has(name)) for (const [member, f] of Object.entries(value as object)) add(`${name}.${member}`, f);
+    else add(name, value);
   }
   return out;
 }

@@ -4,7 +4,7 @@
  */
 import { GradientProblem, withCheckedProblem } from '../estimators/problem';
 import { checkEstimatorName, EstimatorName, EstimatorOptions, runEstimator } from '../estimators/registry';
-import { Random } from '../random';
+import { MAX_SEED, Random } from '../random';
 import { checkPositiveInteger, fail } from '../validate';
 
 /** What `repeatEstimates` collects. */
@@ -42,8 +42,8 @@ export function repeatEstimates<N extends EstimatorName>(
   checkPositiveInteger(fn, 'repeats', repeats);
   if (repeats > MAX_REPEATS) fail(fn, 'repeats', `at most ${MAX_REPEATS}`, repeats);
   const seed = (options as { seed?: unknown } | undefined)?.seed;
-  if (checkedName !== 'exact' && !(typeof seed === 'number' && Number.isInteger(seed) && seed >= 0)) {
-    fail(fn, 'options.seed', 'a whole number ≥ 0 (it starts the stream the repetitions share)', seed);
+  if (checkedName !== 'exact' && !(typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED)) {
+    fail(fn, 'options.seed', 'a whole number in [0, 2^32) (it starts the stream the repetitions share)', seed);
   }
   const rng = new Random(typeof seed === 'number' ? seed : 0);
   const stepOptions = { ...options, seed: rng } as EstimatorOptions[N];

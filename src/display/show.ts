@@ -51,11 +51,32 @@ export function describeChart(spec: ChartSpec): string {
   return `[chart: ${title}${rows === undefined ? '' : `, ${rows} rows`}]`;
 }
 
+/** The keys of which a Vega-Lite spec holds at least one: what it draws, or how it composes views. */
+const VIEW_KEYS = ['mark', 'layer', 'facet', 'repeat', 'concat', 'hconcat', 'vconcat', 'spec'];
+
 /**
  * The display bundle of a chart: the spec as a JSON object, its SVG, and a line of
  * text. No text/html on purpose: JupyterLab would rank it above the Vega renderer.
+ *
+ * `spec` must be a Vega-Lite spec (a plain object with a mark or views); `svg` the SVG
+ * markup that `renderSvg(spec)` returns, or '' for a bundle whose picture comes later
+ * (a live chart's updates). The spec itself is Vega-Lite's to judge, when it renders.
+ *
+ * @example
+ * const spec = lineChart({ data: [{ step: 0, loss: 1 }, { step: 1, loss: 0.5 }], x: 'step', y: 'loss', title: 'Loss' });
+ * const bundle = chartBundle(spec, await renderSvg(spec));
+ * Object.keys(bundle);   // ['application/vnd.vegalite.v5+json', 'image/svg+xml', 'text/plain']
  */
 export function chartBundle(spec: ChartSpec, svg: string): MimeBundle {
+  const fn = 'chartBundle';
+  const proto = spec !== null && typeof spec === 'object' ? Object.getPrototypeOf(spec) : undefined;
+  if ((proto !== Object.prototype && proto !== null) || !VIEW_KEYS.some((key) => key in (spec as object))) {
+    fail(fn, 'spec', `a Vega-Lite spec: a plain object with one of ${VIEW_KEYS.join(', ')}`, spec);
+  }
+  // An XML declaration or a comment may come first; then the document's root must be <svg>.
+  if (typeof svg !== 'string' || (svg !== '' && !/^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s>]/.test(svg))) {
+    fail(fn, 'svg', "SVG markup (a string starting with <svg, as renderSvg returns) or ''", svg);
+  }
   return {
     [VEGA_LITE_MIME]: { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', ...spec },
     'image/svg+xml': svg,

@@ -4,7 +4,7 @@
  * because E_q[∇ log q(y)] = 0; a good b shrinks the variance.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fail } from '../validate';
+import { checkOptionsObject, fail, orDefault } from '../validate';
 
 /**
  * An exponential moving average of past mean losses, used as a REINFORCE baseline.
@@ -31,7 +31,9 @@ export class MovingAverageBaseline {
 
   /** @param options.decay weight of the old average, in [0, 1); default 0.9. */
   constructor(options: { decay?: number } = {}) {
-    const decay = options.decay ?? 0.9;
+    // Every option is optional, so a misspelt one would otherwise build a default baseline silently.
+    checkOptionsObject('MovingAverageBaseline', 'options', options, ['decay'], true);
+    const decay = orDefault(options.decay, 0.9);
     if (typeof decay !== 'number' || !(decay >= 0 && decay < 1)) {
       fail('MovingAverageBaseline', 'decay', 'a number in [0, 1)', decay);
     }

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { toRandom } from '../random';
-import { fail } from '../validate';
+import { fail, orDefault } from '../validate';
 import { drawPairs, perDrawEstimates, relaxedTerms, tuningGradient } from './control-variate-estimator';
 import { TunableControlVariate } from './control-variates';
 import { EstimatorBody } from './estimator';
@@ -34,7 +34,7 @@ export function controlVariateBody<C extends TunableControlVariate>(
     const n = checkSampling(fn, options);
     const given = options.controlVariate;
     if (given !== undefined && !(given instanceof kind)) fail(fn, 'controlVariate', `a ${kindName} instance`, given);
-    const tune = options.tune ?? given !== undefined;
+    const tune = orDefault(options.tune, given !== undefined);
     if (typeof tune !== 'boolean') fail(fn, 'tune', 'true or false', tune);
     if (tune && given === undefined) fail(fn, 'tune', `false without a controlVariate (pass a ${kindName} to keep what tuning learns)`, tune);
     const controlVariate = given ?? fresh();

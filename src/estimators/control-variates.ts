@@ -9,9 +9,9 @@
  * tensors; `dispose()` ends its use all the same, for the day it does.
  */
 import { Received } from '../distributions/checks';
-import { Random } from '../random';
-import { checkPositive, checkPositiveInteger, fail } from '../validate';
-import { Family } from './problem';
+import { MAX_SEED, Random } from '../random';
+import { checkBudget, checkOptionsObject, checkPositive, checkPositiveInteger, fail, MAX_ENTRIES, orDefault } from '../validate';
+import { Family, FAMILIES } from './problem';
 
 /** Options of `RebarControlVariate`. */
 export interface RebarControlVariateOptions {
@@ -29,6 +29,22 @@ export interface RelaxControlVariateOptions extends RebarControlVariateOptions {
   hiddenUnits?: number;
   /** Seeds the network's first-layer weights; default 0. */
   seed?: number;
+}
+
+/** The option names of `RebarControlVariate`; RELAX adds `hiddenUnits` and `seed`. */
+const REBAR_OPTIONS = ['temperature', 'scale', 'learningRate'];
+
+/**
+ * The most parameters one control variate holds: it keeps three float64 copies (values
+ * and Adam's two moments) and uploads a float32 one, 28 bytes each, within the 1 GiB budget.
+ */
+const MAX_PARAMETERS = MAX_ENTRIES / 8;
+
+/** RELAX's hidden units: a whole number small enough that a network of one logit fits the budget. */
+function checkHiddenUnits(hiddenUnits: number): number {
+  checkPositiveInteger('RelaxControlVariate', 'hiddenUnits', hiddenUnits);
+  if (hiddenUnits > MAX_PARAMETERS / 4) fail('RelaxControlVariate', 'hiddenUnits', `at most ${MAX_PARAMETERS / 4} (each adds d + 2 parameters for d logits)`, hiddenUnits);
+  return hiddenUnits;
 }
 
 /** λ is kept in [1/100, 100]: outside it the relaxation is either a step or a constant, and z/λ could overflow. */
@@ -66,12 +82,11 @@ export abstract class TunableControlVariate {
   private readonly initialScale: number;
 
   protected constructor(readonly name: string, options: RebarControlVariateOptions, readonly hiddenUnits: number) {
-    if (options === null || typeof options !== 'object') fail(name, 'options', 'an object', options);
-    this.initialTemperature = checkPositive(name, 'temperature', options.temperature ?? 0.5);
-    const scale = options.scale ?? 1;
+    this.initialTemperature = checkPositive(name, 'temperature', orDefault(options.temperature, 0.5));
+    const scale = orDefault(options.scale, 1);
     if (typeof scale !== 'number' || !Number.isFinite(scale)) fail(name, 'scale', 'a finite number', scale);
     this.initialScale = scale;
-    this.learningRate = checkPositive(name, 'learningRate', options.learningRate ?? 0.01);
+    this.learningRate = checkPositive(name, 'learningRate', orDefault(options.learningRate, 0.01));
   }
 
   /** The network's starting weights, written into `values` at `layout` (none for REBAR). */
@@ -108,10 +123,15 @@ export abstract class TunableControlVariate {
    * another shape is refused, naming `fn`.
    */
   parametersFor(fn: string, family: Family, shape: number[]): { values: Float32Array; layout: ParameterLayout } {
+    const own = `${this.name}.parametersFor`;
+    if (typeof fn !== 'string' || fn === '') fail(own, 'fn', 'the name of the function the user called', fn);
+    if (!FAMILIES.includes(family)) fail(own, 'family', `one of ${FAMILIES.join(', ')}`, family);
+    if (!Array.isArray(shape) || shape.some((n) => !Number.isInteger(n) || n < 1)) fail(own, 'shape', 'the logits shape: an array of whole numbers ≥ 1', shape);
     if (this.disposed) fail(fn, 'controlVariate', `a ${this.name} that has not been disposed`, new Received('a disposed one'));
     if (this.bound === undefined) {
       const d = shape.reduce((a, b) => a * b, 1);
       const layout = layoutFor(d, this.hiddenUnits);
+      checkBudget(fn, `the parameters of its ${this.name} (logits × hidden units and the rest)`, layout.size, MAX_PARAMETERS);
       this.values = new Float64Array(layout.size);
       this.values.fill(this.initialScale, 0, d);
       this.values[layout.logTemperature] = Math.max(-LOG_TEMPERATURE_LIMIT, Math.min(LOG_TEMPERATURE_LIMIT, Math.log(this.initialTemperature)));
@@ -127,10 +147,16 @@ export abstract class TunableControlVariate {
   }
 
   /**
-   * One Adam step down a gradient of the variance. A gradient with a non-finite entry
-   * is refused (counted in `refusedUpdates`), so the parameters are never NaN.
+   * One Adam step down a gradient of the variance; returns whether it was taken. A
+   * gradient with a non-finite entry is refused (counted in `refusedUpdates`), so the
+   * parameters are never NaN; one whose length is not `parameterCount` (0 before the
+   * first use) is ignored. Anything but an array of numbers is an error.
    */
   step(gradient: ArrayLike<number>): boolean {
+    if (!(Array.isArray(gradient) || (ArrayBuffer.isView(gradient) && !(gradient instanceof DataView)))) {
+      fail(`${this.name}.step`, 'gradient', 'an array of numbers (one per parameter)', gradient);
+    }
+    if (this.disposed) fail(`${this.name}.step`, `this ${this.name}`, 'one that has not been disposed', new Received('a disposed one'));
     const layout = this.bound?.layout;
     if (layout === undefined || gradient.length !== layout.size) return false;
     for (let i = 0; i < gradient.length; i++) {
@@ -179,6 +205,8 @@ export abstract class TunableControlVariate {
  */
 export class RebarControlVariate extends TunableControlVariate {
   constructor(options: RebarControlVariateOptions = {}) {
+    // Every option is optional, so a misspelt one would otherwise build a default silently.
+    checkOptionsObject('RebarControlVariate', 'options', options, REBAR_OPTIONS, true);
     super('RebarControlVariate', options, 0);
   }
 
@@ -202,10 +230,11 @@ export class RelaxControlVariate extends TunableControlVariate {
   private readonly seed: number;
 
   constructor(options: RelaxControlVariateOptions = {}) {
-    super('RelaxControlVariate', options, checkPositiveInteger('RelaxControlVariate', 'hiddenUnits', options?.hiddenUnits ?? 10));
-    this.seed = options.seed ?? 0;
-    // Random checks the seed and names itself; check here to name this class.
-    if (!Number.isSafeInteger(this.seed) || this.seed < 0) fail('RelaxControlVariate', 'seed', 'a whole number in [0, 2^53)', this.seed);
+    checkOptionsObject('RelaxControlVariate', 'options', options, [...REBAR_OPTIONS, 'hiddenUnits', 'seed'], true);
+    super('RelaxControlVariate', options, checkHiddenUnits(orDefault(options.hiddenUnits, 10)));
+    this.seed = orDefault(options.seed, 0);
+    // Checked now, not at the first use (when Random would check it under its own name).
+    if (!Number.isInteger(this.seed) || this.seed < 0 || this.seed > MAX_SEED) fail('RelaxControlVariate', 'seed', 'a whole number in [0, 2^32)', this.seed);
   }
 
   protected initialiseNetwork(values: Float64Array, layout: ParameterLayout): void {

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { discreteSample } from '../distributions/exact-draws';
-import { checkPositiveInteger, fail } from '../validate';
+import { checkPositiveInteger, fail, orDefault } from '../validate';
 import { conditionalPerturbation } from './conditional-noise';
 import { EstimatorBody, publicEstimator } from './estimator';
 import { checkRelaxed, RelaxedOptions } from './options';
@@ -29,7 +29,7 @@ export const MAX_CONDITIONAL_NOISE = 2 ** 24;
 export const gumbelRaoBody: EstimatorBody<GumbelRaoOptions> = (problem, options, read) => {
   const { fn, family, logits } = problem;
   const { n, temperature, rng } = checkRelaxed(fn, options);
-  const m = checkPositiveInteger(fn, 'conditionalSamples', options.conditionalSamples ?? DEFAULT_CONDITIONAL_SAMPLES);
+  const m = checkPositiveInteger(fn, 'conditionalSamples', orDefault(options.conditionalSamples, DEFAULT_CONDITIONAL_SAMPLES));
   if (m * n * logits.size > MAX_CONDITIONAL_NOISE) {
     fail(fn, 'conditionalSamples × numSamples × logits.size', `at most ${MAX_CONDITIONAL_NOISE}`, m * n * logits.size);
   }

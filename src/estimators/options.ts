@@ -3,7 +3,7 @@
  * temperature is a compile-time error where TypeScript sees the call, and a named
  * run-time error where it does not.
  */
-import { Random, Seed, toRandom } from '../random';
+import { MAX_DRAWS, Random, Seed, toRandom } from '../random';
 import { checkPositive, checkPositiveInteger, fail } from '../validate';
 
 /** Options of every Monte Carlo estimator. */
@@ -25,6 +25,8 @@ export function checkSampling(fn: string, options: SamplingOptions, minimum = 1)
   if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object {numSamples, seed, ...}', options);
   const n = checkPositiveInteger(fn, 'numSamples', options.numSamples);
   if (n < minimum) fail(fn, 'numSamples', `at least ${minimum} for this estimator`, n);
+  // Each sample takes at least one draw, and Random makes at most MAX_DRAWS in one call.
+  if (n > MAX_DRAWS) fail(fn, 'numSamples', `at most ${MAX_DRAWS} (MAX_DRAWS)`, n);
   return n;
 }
 

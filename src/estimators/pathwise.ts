@@ -67,11 +67,11 @@ export function pathwiseGradient(problem: PathwiseProblem, options: SamplingOpti
   // tape and frees what it recorded before any error, theirs or ours, leaves.
   const meanLoss = (): tf.Scalar => {
     const y = sample(n, rng);
-    if (!(y instanceof tf.Tensor) || y.rank < 1 || y.shape[0] !== n) {
+    if (!(y instanceof tf.Tensor) || y.isDisposed || y.rank < 1 || y.shape[0] !== n) {
       fail(fn, 'problem.sample(numSamples, seed)', `a tensor of shape [${n}, ...] (numSamples first)`, y);
     }
     const values = loss(y);
-    if (!(values instanceof tf.Tensor) || values.rank !== 1 || values.shape[0] !== n) {
+    if (!(values instanceof tf.Tensor) || values.isDisposed || values.rank !== 1 || values.shape[0] !== n) {
       fail(fn, 'problem.loss(y)', `a tensor of shape [${n}] (one loss per sample)`, values);
     }
     return tf.mean(values) as tf.Scalar;

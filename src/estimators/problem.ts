@@ -75,7 +75,7 @@ export function withCheckedProblem<T>(fn: string, problem: GradientProblem, body
 export function perSampleLoss(problem: CheckedProblem, y: tf.Tensor): tf.Tensor1D {
   const n = y.shape[0];
   const values = problem.loss(y);
-  if (!(values instanceof tf.Tensor) || values.rank !== 1 || values.shape[0] !== n) {
+  if (!(values instanceof tf.Tensor) || values.isDisposed || values.rank !== 1 || values.shape[0] !== n) {
     fail(problem.fn, 'problem.loss(y)', `a tensor of shape [${n}] (one value per sample)`, values);
   }
   return values as tf.Tensor1D;

@@ -8,7 +8,7 @@
 import { fail } from '../validate';
 import { armBody } from './arm';
 import { disarmBody } from './disarm';
-import { EstimatorBody } from './estimator';
+import { checkDrawBudget, EstimatorBody } from './estimator';
 import { exactBody, ExactOptions } from './exact';
 import { gumbelRaoBody, GumbelRaoOptions } from './gumbel-rao';
 import { gumbelSoftmaxBody, stGumbelSoftmaxBody } from './gumbel-softmax';
@@ -114,5 +114,6 @@ export function estimateGradient<N extends EstimatorName>(name: N, problem: Grad
 export function runEstimator<N extends EstimatorName>(
   name: N, problem: CheckedProblem, options: EstimatorOptions[N], readLoss: boolean,
 ): GradientEstimate {
+  checkDrawBudget(problem, options);
   return (BODIES[name] as EstimatorBody<EstimatorOptions[N]>)(problem, options, readLoss);
 }

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { maxOf, sigmoid } from '../host-math';
 import { Random, toRandom } from '../random';
-import { fail } from '../validate';
+import { fail, orDefault } from '../validate';
 import { hostLogits } from './host-logits';
 import { EstimatorBody, publicEstimator } from './estimator';
 import { eventSpaceSize, MAX_EXACT_EVENTS } from './exact';
@@ -111,7 +111,7 @@ export const sumAndSampleBody: EstimatorBody<SumAndSampleOptions> = (problem, op
     fail(fn, `the event space of ${family} logits of shape [${logits.shape.join(', ')}]`,
       `at most ${MAX_EXACT_EVENTS} outcomes (sum-and-sample ranks every joint outcome)`, size);
   }
-  const k = options.numSummed ?? 1;
+  const k = orDefault(options.numSummed, 1);
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || k >= size) {
     fail(fn, 'numSummed', `a whole number in [0, ${size}) (fewer than the ${size} outcomes)`, k);
   }

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { concreteLogDensity } from '../../distributions/relaxed-one-hot-categorical';
-import { checkPositive } from '../../validate';
+import { checkPositive, orDefault } from '../../validate';
 import { checkSampling, checkTemperature, RelaxedOptions } from '../options';
 import { EntropyProblem, entropyOrKL, KLProblem, TermBody, withProblemObject } from './problem';
 import { relaxedDraws } from './relaxed-draws';
@@ -37,7 +37,7 @@ export const concreteMonteCarloBody: TermBody<ConcreteKLOptions> = (problem, opt
   checkSampling(fn, options);
   const temperature = checkTemperature(fn, options);
   // Checked before drawing, so a refused call leaves a caller's Random where it was.
-  const priorTemperature = logPrior === null ? temperature : checkPositive(fn, 'priorTemperature', options.priorTemperature ?? temperature);
+  const priorTemperature = logPrior === null ? temperature : checkPositive(fn, 'priorTemperature', orDefault(options.priorTemperature, temperature));
   const z = relaxedDraws(problem, options);
   return entropyOrKL(problem, tf.mean(concreteLogRatio(tf.logSoftmax(logits), logPrior, z, temperature, priorTemperature), 0));
 };

@@ -4,9 +4,11 @@
  * with Bernoulli pixels, and a uniform categorical prior.
  */
 import * as tf from '@tensorflow/tfjs';
+import { Received } from '../../distributions/checks';
 import { Seed, toRandom } from '../../random';
-import { checkPositiveInteger, fail } from '../../validate';
-import { Mlp } from './mlp';
+import { checkPositiveInteger, fail, orDefault } from '../../validate';
+import { checkTensor } from './checks';
+import { checkLayerSizes, Mlp } from './mlp';
 
 /** The sizes of a categorical VAE. */
 export interface CategoricalVaeConfig {
@@ -57,28 +59,35 @@ export class CategoricalVae {
     this.numLatents = checkPositiveInteger(fn, 'numLatents', options.numLatents);
     this.numCategories = checkPositiveInteger(fn, 'numCategories', options.numCategories);
     if (this.numCategories < 2) fail(fn, 'numCategories', 'a whole number ≥ 2', options.numCategories);
-    this.numPixels = checkPositiveInteger(fn, 'numPixels', options.numPixels ?? 784);
+    this.numPixels = checkPositiveInteger(fn, 'numPixels', orDefault(options.numPixels, 784));
     if (!Array.isArray(options.hidden)) fail(fn, 'hidden', 'an array of layer widths', options.hidden);
     options.hidden.forEach((h, i) => checkPositiveInteger(fn, `hidden[${i}]`, h));
     this.hidden = options.hidden.slice();
-    const rng = toRandom(options.seed, fn);
     const latent = this.numLatents * this.numCategories;
-    this.encoder = new Mlp([this.numPixels, ...this.hidden, latent], rng);
-    this.decoder = new Mlp([latent, ...this.hidden.slice().reverse(), this.numPixels], rng);
+    // Both networks are sized before either is made, so a refused size leaves nothing behind.
+    const encoderSizes = checkLayerSizes(fn, 'numPixels, hidden and numLatents × numCategories', [this.numPixels, ...this.hidden, latent]);
+    const decoderSizes = [...encoderSizes].reverse();
+    const rng = toRandom(options.seed, fn);
+    this.encoder = new Mlp(encoderSizes, rng);
+    this.decoder = new Mlp(decoderSizes, rng);
   }
 
   /** Unnormalised logits of q(z | x): x [b, D] → [b, N, K]. */
   encode(x: tf.Tensor2D): tf.Tensor3D {
-    this.checkInput('encode', 'x', x, this.numPixels);
+    this.checkLive('CategoricalVae.encode');
+    checkTensor('CategoricalVae.encode', 'x', x, ['b', this.numPixels]);
     return tf.tidy(() => tf.reshape(this.encoder.apply(x), [x.shape[0], this.numLatents, this.numCategories]));
   }
 
   /** Bernoulli logits of p(x | z): z [b, N, K] or [b, N·K] → [b, D]. */
   decode(z: tf.Tensor): tf.Tensor2D {
+    const fn = 'CategoricalVae.decode';
+    this.checkLive(fn);
     const latent = this.numLatents * this.numCategories;
-    if (!(z instanceof tf.Tensor) || z.rank < 2 || z.size % latent !== 0 || z.size / z.shape[0] !== latent) {
-      fail('CategoricalVae.decode', 'z', `a tensor of shape [b, ${this.numLatents}, ${this.numCategories}] or [b, ${latent}]`, z);
+    if (!(z instanceof tf.Tensor) || z.rank < 2 || z.shape[0] < 1 || z.size / z.shape[0] !== latent) {
+      fail(fn, 'z', `a tensor of shape [b, ${this.numLatents}, ${this.numCategories}] or [b, ${latent}]`, z);
     }
+    checkTensor(fn, 'z', z, z.shape);
     return tf.tidy(() => this.decoder.apply(tf.reshape(z, [z.shape[0], latent]) as tf.Tensor2D));
   }
 
@@ -88,9 +97,12 @@ export class CategoricalVae {
    * softplus so that it neither cancels nor overflows for large |l|.
    */
   logLikelihood(x: tf.Tensor, pixelLogits: tf.Tensor): tf.Tensor1D {
-    if (!(x instanceof tf.Tensor) || !(pixelLogits instanceof tf.Tensor) || x.shape.join() !== pixelLogits.shape.join()) {
-      fail('CategoricalVae.logLikelihood', 'x and pixelLogits', 'tensors of the same shape [b, D]', [x?.shape, pixelLogits?.shape]);
+    const fn = 'CategoricalVae.logLikelihood';
+    if (!(x instanceof tf.Tensor) || !(pixelLogits instanceof tf.Tensor) || x.shape.join() !== pixelLogits.shape.join() || x.rank !== 2) {
+      fail(fn, 'x and pixelLogits', 'tensors of the same shape [b, D]', [x?.shape, pixelLogits?.shape]);
     }
+    checkTensor(fn, 'x', x, x.shape);
+    checkTensor(fn, 'pixelLogits', pixelLogits, pixelLogits.shape);
     return tf.tidy(() => tf.sum(tf.sub(tf.mul(x, pixelLogits), tf.softplus(pixelLogits)), -1) as tf.Tensor1D);
   }
 
@@ -114,9 +126,19 @@ export class CategoricalVae {
     this.decoder.dispose();
   }
 
-  private checkInput(method: string, arg: string, x: tf.Tensor, width: number): void {
-    if (!(x instanceof tf.Tensor) || x.rank !== 2 || x.shape[1] !== width) {
-      fail(`CategoricalVae.${method}`, arg, `a tensor of shape [b, ${width}]`, x);
-    }
+  /** True once `dispose` has run. */
+  get isDisposed(): boolean {
+    return this.encoder.isDisposed || this.decoder.isDisposed;
   }
+
+  private checkLive(fn: string): void {
+    if (this.isDisposed) fail(fn, 'this CategoricalVae', 'one that has not been disposed', new Received('a disposed one'));
+  }
+}
+
+/** Checks that `model` is a CategoricalVae that has not been disposed, naming `fn`. */
+export function checkVae(fn: string, model: unknown, arg = 'model'): CategoricalVae {
+  if (!(model instanceof CategoricalVae)) fail(fn, arg, 'a CategoricalVae', model);
+  if (model.isDisposed) fail(fn, arg, 'a CategoricalVae that has not been disposed', new Received('a disposed one'));
+  return model;
 }

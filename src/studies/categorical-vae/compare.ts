@@ -22,15 +22,23 @@ export interface PairedDifference {
  * pairedDifference([160, 150, 170], [158, 149, 167]);   // { mean: 2, standardError: 0.577…, count: 3 }
  */
 export function pairedDifference(a: ArrayLike<number>, b: ArrayLike<number>): PairedDifference {
-  const fn = 'pairedDifference';
-  if (a?.length === undefined || b?.length === undefined || a.length !== b.length || a.length < 2) {
-    fail(fn, 'a and b', 'arrays of the same length ≥ 2', [a?.length, b?.length]);
+  return differenceOf('pairedDifference', a, b, ['a', 'b']);
+}
+
+/** `pairedDifference` with the caller's name and argument names in its messages. */
+function differenceOf(fn: string, a: ArrayLike<number>, b: ArrayLike<number>, [nameA, nameB]: [string, string]): PairedDifference {
+  const isList = (v: unknown): v is ArrayLike<number> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+  if (!isList(a) || !isList(b) || a.length !== b.length || a.length < 2) {
+    fail(fn, `${nameA} and ${nameB}`, 'arrays of the same length ≥ 2', [isList(a) ? a.length : a, isList(b) ? b.length : b]);
   }
   const n = a.length;
   let sum = 0, sumSquares = 0;
   for (let i = 0; i < n; i++) {
+    for (const [name, list] of [[nameA, a], [nameB, b]] as const) {
+      if (typeof list[i] !== 'number') fail(fn, `${name}[${i}]`, 'a number', list[i]);
+    }
     const d = a[i] - b[i];
-    if (!Number.isFinite(d)) fail(fn, `a[${i}] − b[${i}]`, 'finite', d);
+    if (!Number.isFinite(d)) fail(fn, `${nameA}[${i}] − ${nameB}[${i}]`, 'finite', d);
     sum += d;
     sumSquares += d * d;
   }
@@ -56,8 +64,14 @@ export function compareBounds(a: VaeEvaluation, b: VaeEvaluation, bound: 'negElb
   const fn = 'compareBounds';
   if (bound !== 'negElbo' && bound !== 'negIwae') fail(fn, 'bound', "'negElbo' or 'negIwae'", bound);
   for (const [arg, e] of [['a', a], ['b', b]] as const) {
-    if (e === null || typeof e !== 'object' || !(e.perDigit?.[bound] instanceof Float64Array)) fail(fn, arg, 'a VaeEvaluation from evaluateVae', e);
+    const perDigit = e !== null && typeof e === 'object' ? (e.perDigit as Partial<VaeEvaluation['perDigit']> | null | undefined) : undefined;
+    const values = perDigit !== null && typeof perDigit === 'object' ? perDigit[bound] : undefined;
+    if (!(values instanceof Float64Array)) fail(fn, arg, 'a VaeEvaluation from evaluateVae', e);
+    const { count } = e;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 2 || values.length !== count) {
+      fail(fn, `${arg}.count`, `the number of digits in ${arg}.perDigit.${bound} (${values.length}), at least 2`, count);
+    }
   }
   if (a.count !== b.count) fail(fn, 'b.count', `${a.count}, the digits of a (paired digit by digit)`, b.count);
-  return pairedDifference(a.perDigit[bound], b.perDigit[bound]);
+  return differenceOf(fn, a.perDigit[bound], b.perDigit[bound], [`a.perDigit.${bound}`, `b.perDigit.${bound}`]);
 }

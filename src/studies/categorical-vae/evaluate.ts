@@ -8,8 +8,9 @@ import { Digits, PIXELS } from '../../data/mnist';
 import { OneHotCategorical } from '../../distributions';
 import { categoricalKL } from '../../estimators/entropy';
 import { Seed, toRandom } from '../../random';
-import { checkPositiveInteger, fail } from '../../validate';
-import { CategoricalVae } from './categorical-vae';
+import { checkBudget, checkOptionsObject, checkPositiveInteger, fail, orDefault } from '../../validate';
+import { CategoricalVae, checkVae } from './categorical-vae';
+import { checkDigitSet } from './checks';
 
 /** Bounds in nats per digit, as positive numbers (lower is better), as in [2] Table 1. */
 export interface VaeEvaluation {
@@ -32,9 +33,9 @@ export interface VaeEvaluation {
   perDigit: { negElbo: Float64Array; negIwae: Float64Array };
 }
 
-/** Options of `evaluateVae`. */
+/** Options of `evaluateVae` (an unknown key is refused, so a misspelt option cannot pass unnoticed). */
 export interface EvaluateOptions {
-  /** S ≥ 1 one-hot samples per digit (the IWAE's k); default 100. */
+  /** S ≥ 1 one-hot samples per digit (the IWAE's k); default 100. S × batchSize × 784 ≤ 2^28. */
   numSamples?: number;
   seed: Seed;
   /** Digits per forward pass; default 50. Only memory depends on it. */
@@ -58,14 +59,17 @@ export interface EvaluateOptions {
  */
 export function evaluateVae(model: CategoricalVae, digits: Digits, options: EvaluateOptions): VaeEvaluation {
   const fn = 'evaluateVae';
-  if (!(model instanceof CategoricalVae)) fail(fn, 'model', 'a CategoricalVae', model);
-  if (digits === null || typeof digits !== 'object' || !(digits.images instanceof Float32Array)) fail(fn, 'digits', 'a Digits set {images, labels, count}', digits);
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object {numSamples, seed, batchSize, count}', options);
-  const S = checkPositiveInteger(fn, 'numSamples', options.numSamples ?? 100);
-  const batchSize = checkPositiveInteger(fn, 'batchSize', options.batchSize ?? 50);
-  const count = checkPositiveInteger(fn, 'count', options.count ?? digits.count);
+  checkVae(fn, model);
+  checkDigitSet(fn, 'digits', digits);
+  checkOptionsObject(fn, 'options', options, ['numSamples', 'seed', 'batchSize', 'count']);
+  const S = checkPositiveInteger(fn, 'numSamples', orDefault(options.numSamples, 100));
+  const batchSize = checkPositiveInteger(fn, 'batchSize', orDefault(options.batchSize, 50));
+  const count = checkPositiveInteger(fn, 'count', orDefault(options.count, digits.count));
   if (count > digits.count) fail(fn, 'count', `at most the ${digits.count} digits given`, count);
   if (model.numPixels !== PIXELS) fail(fn, 'model.numPixels', `${PIXELS} for MNIST digits`, model.numPixels);
+  // One forward pass holds S copies of a batch of pixels, and S samples of its latents.
+  const perPass = S * Math.min(batchSize, count) * Math.max(PIXELS, model.numLatents * model.numCategories);
+  checkBudget(fn, 'numSamples × batchSize × pixels', perPass);
   const rng = toRandom(options.seed, fn);
   const perDigit = { negElbo: new Float64Array(count), negIwae: new Float64Array(count) };
   let reconTotal = 0, klTotal = 0;

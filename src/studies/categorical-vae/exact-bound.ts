@@ -11,8 +11,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { guardedVariableGrads } from '../../estimators/guarded-gradient';
-import { checkPositiveInteger, fail } from '../../validate';
-import { CategoricalVae } from './categorical-vae';
+import { checkPositiveInteger, fail, orDefault } from '../../validate';
+import { CategoricalVae, checkVae } from './categorical-vae';
+import { checkTensor, checkTensorValues } from './checks';
 
 /** The most code tuples C^S that `exactVaeBound` enumerates. */
 export const MAX_EXACT_TUPLES = 2 ** 16;
@@ -28,7 +29,8 @@ function indexTuples(C: number, S: number): Int32Array {
  * The exact negative S-sample bound, −mean_b E[log (1/S) Σ_s w(z_s)], differentiable in
  * every weight of the model: −ELBO for S = 1, −IWAE_S above. In nats per digit.
  *
- * Shapes: x [b, D] → a scalar. Limits: (K^N)^S ≤ MAX_EXACT_TUPLES.
+ * Shapes: x [b, D] with pixels in [0, 1] → a scalar. Limits: (K^N)^S ≤ MAX_EXACT_TUPLES, and
+ * b · max(K^N · D, (K^N)^S · S) ≤ 2^24 terms.
  *
  * @example
  * const vae = new CategoricalVae({ numLatents: 2, numCategories: 3, hidden: [16], seed: 0 });
@@ -38,13 +40,30 @@ function indexTuples(C: number, S: number): Int32Array {
  * tf.dispose([x, negElbo, negIwae]);
  * vae.dispose();
  */
-export function exactVaeBound(model: CategoricalVae, x: tf.Tensor2D, numSamples = 1): tf.Scalar {
-  const fn = 'exactVaeBound';
-  if (!(model instanceof CategoricalVae)) fail(fn, 'model', 'a CategoricalVae', model);
-  const S = checkPositiveInteger(fn, 'numSamples', numSamples);
+export function exactVaeBound(model: CategoricalVae, x: tf.Tensor2D, numSamples?: number): tf.Scalar {
+  return boundOf(model, x, checkBoundArguments('exactVaeBound', model, x, numSamples));
+}
+
+/** The most terms one enumeration evaluates (codes × pixels, or tuples × samples, times the batch): 64 MB of float32 per tensor. */
+const MAX_BOUND_TERMS = 2 ** 24;
+
+/** Checks the arguments of the exact bound, naming `fn`; returns S. */
+function checkBoundArguments(fn: string, model: CategoricalVae, x: tf.Tensor2D, numSamples: number | undefined): number {
+  checkVae(fn, model);
+  const S = checkPositiveInteger(fn, 'numSamples', orDefault(numSamples, 1));
   const { numLatents: N, numCategories: K } = model, C = K ** N;
   if (C ** S > MAX_EXACT_TUPLES) fail(fn, '(numCategories^numLatents)^numSamples', `at most ${MAX_EXACT_TUPLES} tuples of codes`, C ** S);
-  if (!(x instanceof tf.Tensor) || x.rank !== 2 || x.shape[1] !== model.numPixels) fail(fn, 'x', `a tensor of shape [b, ${model.numPixels}]`, x);
+  checkTensor(fn, 'x', x, ['b', model.numPixels]);
+  // The decoder sees every code for every datum, and the bound every tuple for every datum.
+  const terms = Math.max(C * model.numPixels, C ** S * S) * x.shape[0];
+  if (terms > MAX_BOUND_TERMS) fail(fn, 'x', `a batch small enough to enumerate (b · max(K^N · D, (K^N)^S · S) ≤ 2^24)`, x);
+  checkTensorValues(fn, 'x', x, 'pixels in [0, 1]', (min, max) => min >= 0 && max <= 1);
+  return S;
+}
+
+/** The exact negative S-sample bound, on checked arguments. */
+function boundOf(model: CategoricalVae, x: tf.Tensor2D, S: number): tf.Scalar {
+  const { numLatents: N, numCategories: K } = model, C = K ** N;
   const b = x.shape[0];
   return tf.tidy(() => {
     // Code c has class ⌊c / K^(N−1−n)⌋ mod K at latent n.
@@ -76,8 +95,9 @@ export function exactVaeBound(model: CategoricalVae, x: tf.Tensor2D, numSamples 
  * x.dispose();
  * vae.dispose();
  */
-export function exactVaeBoundGradient(model: CategoricalVae, x: tf.Tensor2D, numSamples = 1): { objective: number; encoder: number[]; decoder: number[] } {
-  const { value, grads } = guardedVariableGrads(() => exactVaeBound(model, x, numSamples), model.variables());
+export function exactVaeBoundGradient(model: CategoricalVae, x: tf.Tensor2D, numSamples?: number): { objective: number; encoder: number[]; decoder: number[] } {
+  const S = checkBoundArguments('exactVaeBoundGradient', model, x, numSamples);
+  const { value, grads } = guardedVariableGrads(() => boundOf(model, x, S), model.variables());
   try {
     const flat = (vars: tf.Variable[]) => tf.tidy(() => Array.from(tf.concat(vars.map((v) => tf.reshape(grads[v.name], [-1]))).dataSync()));
     return { objective: value.dataSync()[0], encoder: flat(model.encoder.variables()), decoder: flat(model.decoder.variables()) };

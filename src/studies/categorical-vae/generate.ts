@@ -6,8 +6,9 @@ import * as tf from '@tensorflow/tfjs';
 import { Digits, PIXELS } from '../../data/mnist';
 import { OneHotCategorical } from '../../distributions';
 import { Seed, toRandom } from '../../random';
-import { checkPositiveInteger, fail } from '../../validate';
-import { CategoricalVae } from './categorical-vae';
+import { checkBudget, checkFiniteValues, checkOptionsObject, checkPositiveInteger, fail, orDefault } from '../../validate';
+import { CategoricalVae, checkVae } from './categorical-vae';
+import { checkDigitSet } from './checks';
 
 /**
  * Reconstructions of the first `count` digits: z ~ q(z | x) one-hot, then the pixel
@@ -21,7 +22,11 @@ import { CategoricalVae } from './categorical-vae';
  */
 export function reconstructDigits(model: CategoricalVae, digits: Digits, options: { count: number; seed: Seed }): Float32Array {
   const fn = 'reconstructDigits';
-  const count = checkPositiveInteger(fn, 'count', options?.count);
+  checkVae(fn, model);
+  if (model.numPixels !== PIXELS) fail(fn, 'model.numPixels', `${PIXELS} for MNIST digits`, model.numPixels);
+  checkDigitSet(fn, 'digits', digits);
+  checkOptionsObject(fn, 'options', options, ['count', 'seed']);
+  const count = checkPositiveInteger(fn, 'count', options.count);
   if (count > digits.count) fail(fn, 'count', `at most the ${digits.count} digits given`, count);
   const rng = toRandom(options.seed, fn);
   return tf.tidy(() => {
@@ -42,7 +47,10 @@ export function reconstructDigits(model: CategoricalVae, digits: Digits, options
  */
 export function samplePrior(model: CategoricalVae, options: { count: number; seed: Seed }): Float32Array {
   const fn = 'samplePrior';
-  const count = checkPositiveInteger(fn, 'count', options?.count);
+  checkVae(fn, model);
+  checkOptionsObject(fn, 'options', options, ['count', 'seed']);
+  const count = checkPositiveInteger(fn, 'count', options.count);
+  checkBudget(fn, 'count × max(numPixels, numLatents × numCategories)', count * Math.max(model.numPixels, model.numLatents * model.numCategories));
   const rng = toRandom(options.seed, fn);
   return tf.tidy(() => {
     const uniform = tf.zeros([model.numLatents, model.numCategories]);
@@ -67,14 +75,25 @@ export interface ImageRow {
  * fivefold; the top row and left column are always kept so that every panel's
  * ordinal axes still hold all 28 positions, and a missing cell shows as white.
  *
- * @param images `names.length` pictures of 28·28 values, row-major
+ * @param images `names.length` pictures of side·side finite values, row-major
  * @param names one label per picture, e.g. 'test 3' or 'recon 3'
+ * @param options.minInk default 0.02; `side`, the picture's width in pixels, default 28
+ *
+ * @example
+ * const rows = imageRows([0, 0.5, 1, 0.25], ['a'], { side: 2, minInk: 0.3 });   // 3 cells: the 0.25 is left out, the top row and left column always kept
  */
 export function imageRows(images: ArrayLike<number>, names: string[], options: { minInk?: number; side?: number } = {}): ImageRow[] {
-  const side = options.side ?? 28, minInk = options.minInk ?? 0.02;
+  const fn = 'imageRows';
+  if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) fail(fn, 'names', 'an array of strings, one label per picture', names);
+  checkOptionsObject(fn, 'options', options, ['minInk', 'side'], true);
+  const side = checkPositiveInteger(fn, 'side', orDefault(options.side, 28));
+  const minInk = orDefault(options.minInk, 0.02);
+  if (typeof minInk !== 'number' || Number.isNaN(minInk)) fail(fn, 'minInk', 'a number (pixels with less ink are left out)', minInk);
+  if (!(Array.isArray(images) || ArrayBuffer.isView(images))) fail(fn, 'images', 'an array of pixel values', images);
   if (images.length !== names.length * side * side) {
-    fail('imageRows', 'images', `${names.length} pictures of ${side}·${side} values (${names.length * side * side} in all)`, `${images.length} values`);
+    fail(fn, 'images', `${names.length} pictures of ${side}·${side} values (${names.length * side * side} in all)`, `${images.length} values`);
   }
+  checkFiniteValues(fn, 'images', images);
   const rows: ImageRow[] = [];
   names.forEach((image, i) => {
     for (let r = 0; r < side; r++) {

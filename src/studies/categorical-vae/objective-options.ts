@@ -6,7 +6,7 @@
 import { MovingAverageBaseline } from '../../estimators/baselines';
 import { EntropyVariant } from '../../estimators/entropy';
 import { Random } from '../../random';
-import { checkPositive, checkPositiveInteger, fail } from '../../validate';
+import { checkPositive, checkPositiveInteger, fail, orDefault } from '../../validate';
 
 /**
  * The gradient estimators the VAE trains with:
@@ -74,9 +74,9 @@ export function checkObjectiveOptions(fn: string, o: VaeObjectiveOptions): Requi
     fail(fn, 'kl', "'analytic' for VIMCO (its S-sample bound holds log p(z) − log q(z|x) inside the importance weights)", o.kl);
   }
   checkEstimatorTemperature(fn, o.estimator, o.temperature);
-  const priorTemperature = checkPositive(fn, 'priorTemperature', o.priorTemperature ?? o.temperature);
+  const priorTemperature = checkPositive(fn, 'priorTemperature', orDefault(o.priorTemperature, o.temperature));
   const numSamples = checkPositiveInteger(fn, 'numSamples', o.numSamples);
-  const baseline = o.baseline ?? 'leave-one-out';
+  const baseline = orDefault<'leave-one-out' | MovingAverageBaseline>(o.baseline, 'leave-one-out');
   if (baseline !== 'leave-one-out' && !(baseline instanceof MovingAverageBaseline)) {
     fail(fn, 'baseline', "'leave-one-out' or a MovingAverageBaseline", baseline);
   }
@@ -84,7 +84,7 @@ export function checkObjectiveOptions(fn: string, o: VaeObjectiveOptions): Requi
     fail(fn, 'numSamples', "at least 2 for REINFORCE with the 'leave-one-out' baseline", numSamples);
   }
   if (o.estimator === 'vimco' && numSamples < 2) fail(fn, 'numSamples', 'at least 2 for VIMCO (each sample is baselined by the others)', numSamples);
-  const conditionalSamples = checkPositiveInteger(fn, 'conditionalSamples', o.conditionalSamples ?? DEFAULT_VAE_CONDITIONAL_SAMPLES);
+  const conditionalSamples = checkPositiveInteger(fn, 'conditionalSamples', orDefault(o.conditionalSamples, DEFAULT_VAE_CONDITIONAL_SAMPLES));
   if (!(o.rng instanceof Random)) fail(fn, 'rng', 'a Random', o.rng);
   return { ...o, priorTemperature, numSamples, baseline, conditionalSamples };
 }

@@ -39,9 +39,10 @@ import { concreteLogRatio } from '../../estimators/entropy/concrete-monte-carlo'
 import { categoricalLogRatio } from '../../estimators/entropy/problem';
 import { MAX_CONDITIONAL_NOISE } from '../../estimators/gumbel-rao';
 import { stopGradient, straightThrough } from '../../estimators/straight-through';
-import { fail } from '../../validate';
-import { CategoricalVae } from './categorical-vae';
-import { checkObjectiveOptions, VaeKlTerm, VaeObjectiveOptions } from './objective-options';
+import { checkBudget, checkPositive, fail } from '../../validate';
+import { CategoricalVae, checkVae } from './categorical-vae';
+import { checkTensor, checkTensorValues } from './checks';
+import { checkObjectiveOptions, VAE_KL_TERMS, VaeKlTerm, VaeObjectiveOptions } from './objective-options';
 import { gumbelRaoCodes, reinmaxCodes, straightThroughCodes } from './straight-through-codes';
 import { vimcoSurrogate } from './vimco';
 
@@ -67,12 +68,10 @@ import { vimcoSurrogate } from './vimco';
 export function vaeObjective(model: CategoricalVae, x: tf.Tensor2D, options: VaeObjectiveOptions): tf.Scalar {
   const fn = 'vaeObjective';
   const o = checkObjectiveOptions(fn, options);
-  if (!(model instanceof CategoricalVae)) fail(fn, 'model', 'a CategoricalVae', model);
-  if (!(x instanceof tf.Tensor) || x.rank !== 2 || x.shape[1] !== model.numPixels) fail(fn, 'x', `a tensor of shape [b, ${model.numPixels}]`, x);
+  checkVae(fn, model);
+  checkTensor(fn, 'x', x, ['b', model.numPixels]);
   const S = o.numSamples, [b] = x.shape, { numLatents: N, numCategories: K } = model;
-  if (o.estimator === 'gumbel-rao' && o.conditionalSamples * S * b * N * K > MAX_CONDITIONAL_NOISE) {
-    fail(fn, 'conditionalSamples × numSamples × batch × numLatents × numCategories', `at most ${MAX_CONDITIONAL_NOISE}`, o.conditionalSamples * S * b * N * K);
-  }
+  checkObjectiveSizes(fn, model, b, o);
   return tf.tidy(() => {
     const logits = model.encode(x);
     const logPi = tf.logSoftmax(logits); // [b, N, K]
@@ -91,7 +90,7 @@ export function vaeObjective(model: CategoricalVae, x: tf.Tensor2D, options: Vae
       return vimcoSurrogate(tf.sub(tf.add(recon, model.priorLogProb), logQ), logQ);
     }
     const losses = tf.neg(recon); // f_s = −log p(x | z_s)
-    let objective = tf.add(tf.mean(losses), tf.mean(vaeKlTerm(logits, y, o)));
+    let objective = tf.add(tf.mean(losses), tf.mean(klTerm(logits, y, o.kl, o.temperature, o.priorTemperature)));
     if (o.estimator === 'reinforce') {
       // Σ_n log q(ẑ_n | x) [S, b]: the score's integrand; the weights carry no gradient.
       const logQ = tf.sum(tf.mul(z, logPi), [2, 3]);
@@ -105,6 +104,18 @@ export function vaeObjective(model: CategoricalVae, x: tf.Tensor2D, options: Vae
     }
     return objective as tf.Scalar;
   });
+}
+
+/**
+ * Refuses sizes beyond the budget before anything is drawn: the S copies of the batch
+ * and the S samples of every latent (2^28 entries), and Gumbel-Rao's conditional noise.
+ */
+export function checkObjectiveSizes(fn: string, model: CategoricalVae, b: number, o: Required<VaeObjectiveOptions>): void {
+  const S = o.numSamples, { numLatents: N, numCategories: K } = model;
+  checkBudget(fn, 'numSamples × batch × max(numPixels, numLatents × numCategories)', S * b * Math.max(model.numPixels, N * K));
+  if (o.estimator === 'gumbel-rao' && o.conditionalSamples * S * b * N * K > MAX_CONDITIONAL_NOISE) {
+    fail(fn, 'conditionalSamples × numSamples × batch × numLatents × numCategories', `at most ${MAX_CONDITIONAL_NOISE}`, o.conditionalSamples * S * b * N * K);
+  }
 }
 
 /** Exact one-hot samples ẑ [S, b, N, K] of q, wrapped in the estimator's backward pass (none for the score-function pair). */
@@ -129,15 +140,35 @@ function exactCodes(logits: tf.Tensor, o: Required<VaeObjectiveOptions>): tf.Ten
  * vaeKlTerm(logits, null, { kl: 'analytic', temperature: 1 }).print();       // [1]; the uniform latent adds 0
  */
 export function vaeKlTerm(
-  logits: tf.Tensor, y: tf.Tensor | null, o: { kl: VaeKlTerm; temperature: number; priorTemperature?: number },
+  logits: tf.Tensor, y: tf.Tensor | null, o: { kl: VaeKlTerm; temperature?: number; priorTemperature?: number },
 ): tf.Tensor {
+  const fn = 'vaeKlTerm';
+  checkTensor(fn, 'logits', logits, ['b', 'N', 'K']);
+  if (o === null || typeof o !== 'object') fail(fn, 'options', 'an object {kl, temperature, priorTemperature?}', o);
+  if (!(VAE_KL_TERMS as readonly unknown[]).includes(o.kl)) fail(fn, 'kl', `one of ${VAE_KL_TERMS.join(', ')}`, o.kl);
+  const relaxed = o.kl !== 'analytic';
+  // 'analytic' reads no sample and no temperature: they may be left out, but not be wrong.
+  const temperature = relaxed || o.temperature !== undefined ? checkPositive(fn, 'temperature', o.temperature as number) : 1;
+  const priorTemperature = o.priorTemperature === undefined ? temperature : checkPositive(fn, 'priorTemperature', o.priorTemperature);
+  if (relaxed || (y !== null && y !== undefined)) {
+    const rule = `relaxed samples [S, ${logits.shape.join(', ')}]${relaxed ? ` for kl '${o.kl}'` : ' or null'}`;
+    if (!(y instanceof tf.Tensor) || y.rank !== 4 || y.shape.slice(1).join() !== logits.shape.join()) fail(fn, 'y', rule, y);
+    checkTensor(fn, 'y', y, y.shape);
+    // Points inside the simplex: the Concrete density takes log y.
+    checkTensorValues(fn, 'y', y, 'finite, with every entry in (0, 1]', (min, max) => min > 0 && max <= 1);
+  }
+  checkTensorValues(fn, 'logits', logits);
+  return klTerm(logits, y, o.kl, temperature, priorTemperature);
+}
+
+/** The KL term of `vaeKlTerm` on arguments already checked (the objective's own path). */
+function klTerm(logits: tf.Tensor, y: tf.Tensor | null, kl: VaeKlTerm, temperature: number, priorTemperature: number): tf.Tensor {
   const K = logits.shape[logits.rank - 1];
-  if (o.kl !== 'analytic' && !(y instanceof tf.Tensor)) fail('vaeKlTerm', 'y', `relaxed samples [S, ...logits shape] for kl '${o.kl}'`, y);
   return tf.tidy(() => {
     const logPrior = tf.fill([K], -Math.log(K)); // the uniform prior
-    if (o.kl === 'analytic') return tf.sum(analyticLogRatio(logits, logPrior), -1);
+    if (kl === 'analytic') return tf.sum(analyticLogRatio(logits, logPrior), -1);
     const logPi = tf.logSoftmax(logits);
-    if (o.kl === 'relaxed-log-mass') return tf.sum(tf.mul(y!, categoricalLogRatio(logPi, logPrior)), [-2, -1]);
-    return tf.sum(concreteLogRatio(logPi, logPrior, y!, o.temperature, o.priorTemperature ?? o.temperature), -1);
+    if (kl === 'relaxed-log-mass') return tf.sum(tf.mul(y!, categoricalLogRatio(logPi, logPrior)), [-2, -1]);
+    return tf.sum(concreteLogRatio(logPi, logPrior, y!, temperature, priorTemperature), -1);
   });
 }

@@ -6,7 +6,7 @@
  * model near this number has collapsed its code.
  */
 import { Digits, PIXELS } from '../../data/mnist';
-import { fail } from '../../validate';
+import { checkDigitSet } from './checks';
 
 /** The held-out negative log-likelihood of the independent-pixel model, in nats per digit. */
 export interface PixelBaseline {
@@ -28,12 +28,8 @@ export interface PixelBaseline {
  */
 export function independentPixelBaseline(train: Digits, test: Digits): PixelBaseline {
   const fn = 'independentPixelBaseline';
-  for (const [arg, d] of [['train', train], ['test', test]] as const) {
-    if (d === null || typeof d !== 'object' || !(d.images instanceof Float32Array) || d.images.length !== d.count * PIXELS) {
-      fail(fn, arg, `a Digits set {images, labels, count} of ${PIXELS} pixels per digit`, d);
-    }
-    if (d.images.some((v) => v !== 0 && v !== 1)) fail(fn, arg, 'binary digits (0 or 1 per pixel; binarise them first)', d);
-  }
+  checkDigitSet(fn, 'train', train, true);
+  checkDigitSet(fn, 'test', test, true);
   const on = new Float64Array(PIXELS);
   for (let i = 0; i < train.images.length; i++) on[i % PIXELS] += train.images[i];
   const logOn = on.map((c) => Math.log((c + 1) / (train.count + 2)));

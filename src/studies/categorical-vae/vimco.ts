@@ -13,26 +13,50 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { stopGradient } from '../../estimators/straight-through';
+import { checkBudget, fail } from '../../validate';
+import { checkTensor, checkTensorValues } from './checks';
+
+/** Checks log-weights [S, b] with at least `minSamples` samples: live, float32, finite. */
+function checkLogWeights(fn: string, logW: unknown, minSamples: number): tf.Tensor {
+  const dims = [minSamples > 1 ? `S ≥ ${minSamples}` : 'S', 'b'];
+  const w = checkTensor(fn, 'logW', logW, dims);
+  if (w.shape[0] < minSamples) fail(fn, 'logW', `a tensor of shape [${dims.join(', ')}]`, w);
+  checkTensorValues(fn, 'logW', w);
+  return w;
+}
 
 /**
- * The bound L̂ per datum from log-weights [S, b] → [b].
+ * The bound L̂ per datum from log-weights [S, b] → [b]; the log-weights must be finite.
  *
  * @example
  * multiSampleBound(tf.tensor2d([[-100], [-102]])).print();   // log((e^-100 + e^-102)/2)
  */
 export function multiSampleBound(logW: tf.Tensor): tf.Tensor {
+  return boundOf(checkLogWeights('multiSampleBound', logW, 1));
+}
+
+function boundOf(logW: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.sub(tf.logSumExp(logW, 0), Math.log(logW.shape[0])));
 }
 
 /**
  * VIMCO's learning signals L̂ − L̂₋ₛ, one per sample and datum: log-weights [S, b] → [S, b],
  * S ≥ 2. In log space throughout: L̂₋ₛ = logsumexp of the other log w_i and of their mean,
- * minus log S, so no weight is ever exponentiated on its own.
+ * minus log S, so no weight is ever exponentiated on its own. The log-weights must be
+ * finite, and S² · b at most 2^28 (the leave-one-out tensor holds S copies of them).
  *
  * @example
  * vimcoLearningSignals(tf.tensor2d([[-100], [-102]])).print();   // the better sample gets the larger signal
  */
 export function vimcoLearningSignals(logW: tf.Tensor): tf.Tensor {
+  const fn = 'vimcoLearningSignals';
+  checkLogWeights(fn, logW, 2);
+  // The leave-one-out tensor holds S copies of the weights.
+  checkBudget(fn, 'S × S × b', logW.shape[0] * logW.size);
+  return signalsOf(logW);
+}
+
+function signalsOf(logW: tf.Tensor): tf.Tensor {
   const S = logW.shape[0];
   return tf.tidy(() => {
     const others = tf.div(tf.sub(tf.sum(logW, 0, true), logW), S - 1); // [S, b]: mean of the other log-weights
@@ -40,7 +64,7 @@ export function vimcoLearningSignals(logW: tf.Tensor): tf.Tensor {
     // Row s: the log-weights with entry s replaced by the mean of the others.
     const replaced = tf.add(tf.mul(tf.sub(1, eye), tf.expandDims(logW, 0)), tf.mul(eye, tf.expandDims(others, 1)));
     const leaveOneOut = tf.sub(tf.logSumExp(replaced, 1), Math.log(S)); // [S, b]
-    return tf.sub(multiSampleBound(logW), leaveOneOut);
+    return tf.sub(boundOf(logW), leaveOneOut);
   });
 }
 
@@ -58,10 +82,10 @@ export function vimcoLearningSignals(logW: tf.Tensor): tf.Tensor {
  */
 export function vimcoSurrogate(logW: tf.Tensor, logQ: tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
-    const signals = stopGradient(vimcoLearningSignals(logW));
+    const signals = stopGradient(signalsOf(logW));
     const score = tf.mean(tf.sum(tf.mul(signals, logQ), 0));
     // score − stop(score) is 0 in value and carries the score-function gradient.
-    const bound = tf.add(tf.mean(multiSampleBound(logW)), tf.sub(score, stopGradient(score)));
+    const bound = tf.add(tf.mean(boundOf(logW)), tf.sub(score, stopGradient(score)));
     return tf.neg(bound) as tf.Scalar;
   });
 }

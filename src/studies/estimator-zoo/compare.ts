@@ -4,10 +4,10 @@
  * the exact gradient (bias, variance, cosine) and timed.
  */
 import { gradientStatistics } from '../../diagnostics/gradient-statistics';
-import { repeatEstimates } from '../../diagnostics/repeat-estimates';
-import { exact } from '../../estimators/exact';
-import { GradientProblem } from '../../estimators/problem';
-import { EstimatorName, EstimatorOptions, estimateGradient } from '../../estimators/registry';
+import { MAX_REPEATS, repeatEstimates } from '../../diagnostics/repeat-estimates';
+import { GradientProblem, withCheckedProblem } from '../../estimators/problem';
+import { checkEstimatorName, EstimatorName, EstimatorOptions, runEstimator } from '../../estimators/registry';
+import { MAX_DRAWS, MAX_SEED } from '../../random';
 import { checkPositiveInteger, fail } from '../../validate';
 
 /** One estimator and the options it runs with (numSamples and seed are set by the comparison). */
@@ -69,12 +69,17 @@ export interface CompareOptions {
 export function samplesForBudget(
   name: EstimatorName, problem: GradientProblem, options: Record<string, unknown>, budget: number, fn = 'samplesForBudget',
 ): number {
+  checkEstimatorName(fn, name);
   checkPositiveInteger(fn, 'budget', budget);
-  const trial = (n: number) => {
-    const { grad, lossEvaluations } = estimateGradient(name, problem, { ...options, numSamples: n, seed: 0 } as EstimatorOptions[EstimatorName]);
+  if (budget > MAX_DRAWS) fail(fn, 'budget', `at most ${MAX_DRAWS} loss evaluations (MAX_DRAWS)`, budget);
+  const proto = options !== null && typeof options === 'object' ? Object.getPrototypeOf(options) : undefined;
+  if (proto !== Object.prototype && proto !== null) fail(fn, 'options', "an object of the estimator's options (numSamples and seed are set here)", options);
+  // Run under `fn`, so that every error names the function the user called.
+  const trial = (n: number) => withCheckedProblem(fn, problem, (checked) => {
+    const { grad, lossEvaluations } = runEstimator(name, checked, { ...options, numSamples: n, seed: 0 } as EstimatorOptions[EstimatorName], true);
     grad.dispose();
     return lossEvaluations;
-  };
+  });
   const perTwo = trial(2);
   const perFour = trial(4);
   const perSample = (perFour - perTwo) / 2;
@@ -100,12 +105,22 @@ export function compareAtEqualCost(problem: GradientProblem, entries: ZooEntry[]
   if (!Array.isArray(entries) || entries.length === 0) fail(fn, 'entries', 'a non-empty array of {label, name, options?}', entries);
   if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object {budget, repeats, seed}', options);
   const repeats = checkPositiveInteger(fn, 'repeats', options.repeats);
-  if (repeats < 2) fail(fn, 'repeats', 'at least 2 (a variance needs two estimates)', repeats);
-  const truth = exact(problem);
-  const exactGrad = truth.grad.dataSync();
-  truth.grad.dispose();
+  if (repeats < 2 || repeats > MAX_REPEATS) fail(fn, 'repeats', `at least 2 (a variance needs two estimates) and at most ${MAX_REPEATS}`, repeats);
+  const { seed } = options;
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) fail(fn, 'seed', 'a whole number in [0, 2^32)', seed);
+  entries.forEach((entry, i) => {
+    if (entry === null || typeof entry !== 'object') fail(fn, `entries[${i}]`, 'an object {label, name, options?}', entry);
+    if (typeof entry.label !== 'string') fail(fn, `entries[${i}].label`, 'a string', entry.label);
+    checkEstimatorName(fn, entry.name, `entries[${i}].name`);
+  });
+  const exactGrad = withCheckedProblem(fn, problem, (checked) => {
+    const truth = runEstimator('exact', checked, undefined, true);
+    const values = truth.grad.dataSync();
+    truth.grad.dispose();
+    return values;
+  });
   return entries.map((entry) => {
-    const extra = entry.options ?? {};
+    const extra = entry.options === undefined ? {} : entry.options; // null is refused by samplesForBudget, not read as {}
     const numSamples = samplesForBudget(entry.name, problem, extra, options.budget, fn);
     const start = performance.now();
     const run = repeatEstimates(entry.name, problem, { ...extra, numSamples, seed: options.seed } as EstimatorOptions[EstimatorName], repeats);

@@ -3,15 +3,16 @@
  * online, alongside the model; on a fixed problem that is the same as a warm-up run of
  * estimates that are thrown away.
  */
+import { MAX_REPEATS } from '../../diagnostics/repeat-estimates';
 import { RebarControlVariate, RelaxControlVariate } from '../../estimators/control-variates';
-import { GradientProblem } from '../../estimators/problem';
-import { estimateGradient } from '../../estimators/registry';
+import { GradientProblem, withCheckedProblem } from '../../estimators/problem';
+import { runEstimator } from '../../estimators/registry';
 import { toRandom } from '../../random';
 import { checkPositiveInteger, fail } from '../../validate';
 
 /** Options of `tuneControlVariate`. */
 export interface TuningOptions {
-  /** Calls of the estimator, each one Adam step on the control variate. */
+  /** Calls of the estimator, each one Adam step on the control variate; at most MAX_REPEATS (100000). */
   steps: number;
   /** n, draws per call. */
   numSamples: number;
@@ -55,14 +56,19 @@ export function tuneControlVariate(
   if (name === undefined) fail(fn, 'controlVariate', 'a RebarControlVariate or a RelaxControlVariate', controlVariate);
   if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object {steps, numSamples, seed}', options);
   const steps = checkPositiveInteger(fn, 'steps', options.steps);
+  // One estimate per step: a mistyped count would otherwise run for hours.
+  if (steps > MAX_REPEATS) fail(fn, 'steps', `at most ${MAX_REPEATS} (MAX_REPEATS)`, steps);
   const numSamples = checkPositiveInteger(fn, 'numSamples', options.numSamples);
   const rng = toRandom(options.seed, fn);
   let lossEvaluations = 0;
-  for (let t = 0; t < steps; t++) {
-    const estimate = estimateGradient(name, problem, { numSamples, seed: rng, controlVariate: controlVariate as never });
-    estimate.grad.dispose();
-    lossEvaluations += estimate.lossEvaluations;
-  }
+  // Run under this function's name, so that every error names what the user called.
+  withCheckedProblem(fn, problem, (checked) => {
+    for (let t = 0; t < steps; t++) {
+      const estimate = runEstimator(name, checked, { numSamples, seed: rng, controlVariate: controlVariate as never }, true);
+      estimate.grad.dispose();
+      lossEvaluations += estimate.lossEvaluations;
+    }
+  });
   return {
     updates: controlVariate.updates, refusedUpdates: controlVariate.refusedUpdates, lossEvaluations,
     temperature: controlVariate.temperature, scale: controlVariate.scale,

@@ -11,8 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ParameterGradientsEstimate } from '../../estimators/result';
-import { toRandom } from '../../random';
-import { checkPositiveInteger, fail } from '../../validate';
+import { MAX_DRAWS, toRandom } from '../../random';
+import { checkOptionsObject, checkPositiveInteger, fail, orDefault } from '../../validate';
 
 /** The parameters of the model: the bucket logits, and the weights and biases of the mean and log scale. */
 export interface MixtureParameters<T = tf.Variable> {
@@ -29,7 +29,8 @@ export type ParameterName = (typeof PARAMETER_NAMES)[number];
 /**
  * The model with all parameters and the input X drawn N(0, 1) from a seed.
  *
- * Shapes: K = `buckets` (default 5), D = `dim` (default 10); see MixtureParameters.
+ * Shapes: K = `buckets` (default 5), D = `dim` (default 10), D + K ≤ 2^27; see MixtureParameters.
+ * An unknown option is refused.
  * The caller disposes the model.
  *
  * @example
@@ -45,11 +46,15 @@ export class GaussianMixtureModel {
   readonly X: tf.Tensor2D;
 
   constructor(options: { seed: number; buckets?: number; dim?: number }) {
-    if (options === null || typeof options !== 'object') fail('GaussianMixtureModel', 'options', 'an object {seed, buckets?, dim?}', options);
-    this.buckets = checkPositiveInteger('GaussianMixtureModel', 'buckets', options.buckets ?? 5);
-    this.dim = checkPositiveInteger('GaussianMixtureModel', 'dim', options.dim ?? 10);
-    const rng = toRandom(options.seed, 'GaussianMixtureModel');
+    const fn = 'GaussianMixtureModel';
+    // buckets and dim are optional, so a misspelt one would otherwise be replaced by its default silently.
+    checkOptionsObject(fn, 'options', options, ['seed', 'buckets', 'dim']);
+    this.buckets = checkPositiveInteger(fn, 'buckets', orDefault(options.buckets, 5));
+    this.dim = checkPositiveInteger(fn, 'dim', orDefault(options.dim, 10));
     const width = this.dim + this.buckets;
+    // Every parameter is drawn at once from the generator: refuse a size it cannot draw before any is made.
+    if (width > MAX_DRAWS) fail(fn, 'dim + buckets', `at most ${MAX_DRAWS} (MAX_DRAWS)`, width);
+    const rng = toRandom(options.seed, fn);
     // tidy frees each drawn tensor once the variable has copied it.
     const normalVariable = (shape: number[]) => tf.tidy(() => tf.variable(rng.normal(shape)));
     this.params = {

@@ -91,7 +91,7 @@ function estimatesOnSharedDraws(
     const z = tf.add(mu, tf.mul(sigma, eps)) as tf.Tensor1D;
     // Checked before the tape records anything: an error thrown while it records would strand the tensors it saved.
     const f = loss(z);
-    if (!(f instanceof tf.Tensor) || f.rank !== 1 || f.shape[0] !== n) {
+    if (!(f instanceof tf.Tensor) || f.isDisposed || f.rank !== 1 || f.shape[0] !== n) {
       fail(fn, 'problem.loss(z)', `a tensor of shape [${n}] (one value per draw)`, f);
     }
     const out: Record<string, Float32Array> = { values: read(f) };

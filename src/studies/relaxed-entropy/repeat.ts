@@ -7,7 +7,8 @@ import { EntropyProblem, EntropyVariant, EntropyVariantOptions } from '../../est
 import { checkEntropyOptions, checkEntropyVariant, entropyByName } from '../../estimators/entropy/registry';
 import { Seed, toRandom } from '../../random';
 import { MAX_REPEATS } from '../../diagnostics/repeat-estimates';
-import { checkPositiveInteger, fail } from '../../validate';
+import { guardedValueAndGrad } from '../../estimators/guarded-gradient';
+import { checkBudget, checkPositiveInteger, fail } from '../../validate';
 import { withProblemLogits } from './category-vector';
 
 /** Labels for legends, by variant. */
@@ -38,7 +39,8 @@ export interface RepeatedEntropyEstimates {
  * the repetitions are independent, and two calls with the same seed (other variants
  * or temperatures included) see the same noise.
  *
- * Shapes: logits [K], a tensor or plain numbers; `grads` M × [K]. At most MAX_REPEATS repetitions.
+ * Shapes: logits [K], a tensor or plain numbers; `grads` M × [K]. At most MAX_REPEATS
+ * repetitions, and numSamples · K ≤ 2^28.
  *
  * @example
  * const logits = [Math.log(0.5), Math.log(0.25), Math.log(0.125), Math.log(0.125)];
@@ -59,11 +61,14 @@ export function repeatEntropyEstimates<V extends EntropyVariant>(
   const values: number[] = [];
   const grads: number[][] = [];
   withProblemLogits(fn, problem, (logits) => {
+    const numSamples = (options as { numSamples?: number } | undefined)?.numSamples;
+    // Checked here, not by the sampler inside the tape, so that the error names this function.
+    if (numSamples !== undefined) checkBudget(fn, 'numSamples × K', numSamples * logits.size);
     for (let r = 0; r < repeats; r++) {
       const step = (rng === null ? options : { ...options, seed: rng.split() }) as EntropyVariantOptions[V];
       tf.tidy(() => {
         const f = (l: tf.Tensor) => entropyByName(fn, checked, { logits: l }, step) as tf.Scalar;
-        const { value, grad } = tf.valueAndGrad(f)(logits);
+        const { value, grad } = guardedValueAndGrad(f, logits);
         values.push(value.dataSync()[0]);
         grads.push(Array.from(grad.dataSync()));
       });

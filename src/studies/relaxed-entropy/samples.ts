@@ -9,6 +9,7 @@ import { EntropyProblem } from '../../estimators/entropy';
 import { checkSampling, checkTemperature, RelaxedOptions, SamplingOptions } from '../../estimators/options';
 import { straightThrough } from '../../estimators/straight-through';
 import { toRandom } from '../../random';
+import { checkBudget } from '../../validate';
 import { withProblemLogits } from './category-vector';
 
 /** Per-category means of relaxed samples, and of their discretisation. */
@@ -27,7 +28,7 @@ export interface RelaxedProportions {
 /**
  * Draws n relaxed samples of Concrete(logits, τ) and summarises them.
  *
- * Shapes: logits [K]; `relaxed` and `discretised` [K], `argmax` [n].
+ * Shapes: logits [K]; `relaxed` and `discretised` [K], `argmax` [n]. Limits: n · K ≤ 2^28.
  *
  * @example
  * relaxedProportions({ logits: [0, -1, -2, -2] }, { temperature: 10, numSamples: 10_000, seed: 0 }).relaxed;  // flatter than softmax(logits)
@@ -36,6 +37,7 @@ export function relaxedProportions(problem: EntropyProblem, options: RelaxedOpti
   const fn = 'relaxedProportions';
   return withProblemLogits(fn, problem, (logits) => {
     const numSamples = checkSampling(fn, options);
+    checkBudget(fn, 'numSamples × K', numSamples * logits.size);
     const temperature = checkTemperature(fn, options);
     const rng = toRandom(options.seed, fn);
     const q = new RelaxedOneHotCategorical({ logits, temperature, validateArgs: false }); // logits checked above
@@ -59,7 +61,7 @@ export function relaxedProportions(problem: EntropyProblem, options: RelaxedOpti
 /**
  * Frequencies of n exact categorical draws (`OneHotCategorical`), for comparison.
  *
- * Shapes: logits [K] → [K].
+ * Shapes: logits [K] → [K]. Limits: n · K ≤ 2^28.
  *
  * @example
  * categoricalFrequencies({ logits: [0, -1, -2, -2] }, { numSamples: 10_000, seed: 0 });  // ≈ softmax(logits)
@@ -68,6 +70,7 @@ export function categoricalFrequencies(problem: EntropyProblem, options: Samplin
   const fn = 'categoricalFrequencies';
   return withProblemLogits(fn, problem, (logits) => {
     const numSamples = checkSampling(fn, options);
+    checkBudget(fn, 'numSamples × K', numSamples * logits.size);
     const rng = toRandom(options.seed, fn);
     const q = new OneHotCategorical({ logits, validateArgs: false }); // logits checked above
     try {

@@ -9,15 +9,18 @@
  * measured against: the unbiased reference the entropy source asks for.
  */
 import * as tf from '@tensorflow/tfjs';
-import { TensorInput, toFloatTensor } from '../../distributions/checks';
+import { Received, TensorInput, toFloatTensor } from '../../distributions/checks';
 import { analyticLogRatio } from '../../estimators/entropy/analytic';
 import { guardedVariableGrads } from '../../estimators/guarded-gradient';
 import { addRecord, checkLoopOptions, LoopOptions } from '../../train/loop';
-import { checkPositive, checkPositiveInteger, describe, fail } from '../../validate';
-import { CategoricalVae } from '../categorical-vae/categorical-vae';
+import { checkPositive, checkPositiveInteger, describe, fail, orDefault } from '../../validate';
+import { CategoricalVae, checkVae } from '../categorical-vae/categorical-vae';
 
 /** The most latent configurations K^N the enumeration accepts; beyond it the sum is refused, not attempted. */
 export const MAX_LATENT_CONFIGURATIONS = 4096;
+
+/** The most Adam steps one call of `trainByExactElbo` takes: a few minutes at the largest enumerable sizes. */
+const MAX_EXACT_STEPS = 100_000;
 
 /** The most pixel log-likelihood terms b · K^N · D one enumeration evaluates (64 MB of float32 per tensor). */
 const MAX_ENUMERATED_TERMS = 2 ** 24;
@@ -84,7 +87,7 @@ export interface ExactElboTrainingOptions extends LoopOptions<ExactElboRecord> {
  * Adam on the exact negative ELBO for `steps` steps: a trained point for the gradient
  * comparisons, reached without any estimator. Returns the objective before each recorded step.
  *
- * Shapes: x [b, D] binary. Options: steps ≥ 1; learningRate > 0, default 0.01.
+ * Shapes: x [b, D] binary. Options: steps in [1, 100000]; learningRate > 0, default 0.01.
  *
  * @example
  * const vae = new CategoricalVae({ numLatents: 2, numCategories: 3, hidden: [8], numPixels: 4, seed: 0 });
@@ -94,18 +97,26 @@ export interface ExactElboTrainingOptions extends LoopOptions<ExactElboRecord> {
  */
 export function trainByExactElbo(model: CategoricalVae, x: TensorInput, options: ExactElboTrainingOptions): ExactElboRecord[] {
   const fn = 'trainByExactElbo';
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object {steps, learningRate?}', options);
+  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object {steps, learningRate?, recordEvery?, onRecord?}', options);
   const steps = checkPositiveInteger(fn, 'steps', options.steps);
-  const learningRate = checkPositive(fn, 'learningRate', options.learningRate ?? 0.01);
+  if (steps > MAX_EXACT_STEPS) fail(fn, 'steps', `at most ${MAX_EXACT_STEPS}`, steps);
+  const learningRate = checkPositive(fn, 'learningRate', orDefault(options.learningRate, 0.01));
   const { recordEvery, onRecord } = checkLoopOptions(fn, options, 1);
   return withBinaryBatch(fn, model, x, (data) => {
     const optimizer = tf.train.adam(learningRate);
     try {
       const history: ExactElboRecord[] = [];
       for (let step = 0; step < steps; step++) {
-        const value = optimizer.minimize(() => negativeElbo(model, data), true, model.variables())!;
-        const negElbo = value.dataSync()[0];
-        value.dispose();
+        // The step is applied only once it is known to be finite, so a failed run never leaves NaN weights.
+        const { value, grads } = tf.variableGrads(() => negativeElbo(model, data), model.variables());
+        const [negElbo, gradientCheck] = tf.tidy(() => tf.stack([value, tf.addN(Object.values(grads).map((g) => tf.sum(tf.sub(g, g))))]).dataSync());
+        if (!Number.isFinite(negElbo) || Number.isNaN(gradientCheck)) {
+          tf.dispose([value, ...Object.values(grads)]);
+          fail(fn, 'the objective and its gradient', 'finite at every step (this step was not applied; the model keeps its last finite weights)',
+            new Received(`${Number.isFinite(negElbo) ? 'a non-finite gradient' : `an objective of ${negElbo}`} at step ${step}`));
+        }
+        optimizer.applyGradients(model.variables().map((v) => ({ name: v.name, tensor: grads[v.name] })));
+        tf.dispose([value, ...Object.values(grads)]);
         if (step % recordEvery === 0 || step === steps - 1) addRecord(history, { step, negElbo }, onRecord);
       }
       return history;
@@ -163,7 +174,7 @@ export function variableGradient(model: CategoricalVae, objective: () => tf.Scal
  * tensor; a tensor made from numbers is freed afterwards, on the error path too.
  */
 export function withBinaryBatch<T>(fn: string, model: CategoricalVae, x: TensorInput, body: (x: tf.Tensor2D) => T): T {
-  if (!(model instanceof CategoricalVae)) fail(fn, 'model', 'a CategoricalVae', model);
+  checkVae(fn, model);
   const configurations = model.numCategories ** model.numLatents;
   if (configurations > MAX_LATENT_CONFIGURATIONS) {
     fail(fn, 'model', `small enough to enumerate (K^N ≤ ${MAX_LATENT_CONFIGURATIONS} latent configurations)`,

@@ -9,7 +9,7 @@ import { MAX_REPEATS } from '../../diagnostics/repeat-estimates';
 import { Seed, toRandom } from '../../random';
 import { checkPositiveInteger, fail } from '../../validate';
 import { CategoricalVae } from '../categorical-vae/categorical-vae';
-import { vaeObjective } from '../categorical-vae/objective';
+import { checkObjectiveSizes, vaeObjective } from '../categorical-vae/objective';
 import { checkObjectiveOptions, VaeEstimator, VaeKlTerm } from '../categorical-vae/objective-options';
 import { variableGradient, withBinaryBatch } from './tiny-vae';
 
@@ -62,6 +62,7 @@ export function repeatVaeGradients(model: CategoricalVae, x: TensorInput, option
   checkPositiveInteger(fn, 'repeats', repeats);
   if (repeats > MAX_REPEATS) fail(fn, 'repeats', `at most ${MAX_REPEATS}`, repeats);
   return withBinaryBatch(fn, model, x, (data) => {
+    checkObjectiveSizes(fn, model, data.shape[0], checked);
     const out: RepeatedVaeGradients = { objectives: [], encoder: [], decoder: [] };
     for (let r = 0; r < repeats; r++) {
       const step = { ...checked, rng: rng.split() };

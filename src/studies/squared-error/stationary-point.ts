@@ -9,10 +9,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Baseline } from '../../estimators/baselines';
-import { Family, FAMILIES, SampleLoss } from '../../estimators/problem';
-import { EstimatorName, EstimatorOptions, estimateGradient } from '../../estimators/registry';
+import { Family, FAMILIES, SampleLoss, withCheckedProblem } from '../../estimators/problem';
+import { checkEstimatorName, EstimatorName, EstimatorOptions, runEstimator } from '../../estimators/registry';
+import { MAX_SEED } from '../../random';
 import { maxOf, sigmoid, softmax } from '../../host-math';
-import { checkFiniteValues, checkPositive, checkPositiveInteger, fail } from '../../validate';
+import { checkFiniteValues, checkPositive, checkPositiveInteger, fail, orDefault } from '../../validate';
 
 /** Options of `meanGradient`. */
 export interface MeanGradientOptions {
@@ -41,15 +42,18 @@ export interface MeanGradientOptions {
 export function meanGradient(options: MeanGradientOptions): (logits: number[]) => number[] {
   const fn = 'meanGradient';
   if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
-  const { estimator, family, loss, seed, temperature, baseline } = options;
+  const { family, loss, seed, temperature, baseline } = options;
+  const estimator = checkEstimatorName(fn, options.estimator, 'estimator');
   if (!FAMILIES.includes(family)) fail(fn, 'family', `one of ${FAMILIES.join(', ')}`, family);
-  if (!Number.isInteger(seed) || seed < 0) fail(fn, 'seed', 'a whole number ≥ 0 (a Random would advance between calls)', seed);
+  if (typeof loss !== 'function') fail(fn, 'loss', 'a function of samples [n, ...] returning [n]', loss);
+  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) fail(fn, 'seed', 'a whole number ≥ 0 and below 2^32 (a Random would advance between calls)', seed);
   const numSamples = checkPositiveInteger(fn, 'numSamples', options.numSamples);
   return (logits: number[]) => {
     checkLogits(fn, logits, family);
     return tf.tidy(() => {
       const estimateOptions = { numSamples, seed, temperature, baseline } as EstimatorOptions[EstimatorName];
-      const { grad } = estimateGradient(estimator, { logits, family, loss }, estimateOptions);
+      // Run under this function's name, so that every error names what the user called.
+      const { grad } = withCheckedProblem(fn, { logits, family, loss }, (p) => runEstimator(estimator, p, estimateOptions, true));
       return Array.from(grad.dataSync());
     });
   };
@@ -108,11 +112,11 @@ export function findStationaryLogits(options: StationaryPointOptions): Stationar
   if (typeof gradient !== 'function') fail(fn, 'gradient', 'a function of logits returning an array of their length', gradient);
   if (!FAMILIES.includes(family)) fail(fn, 'family', `one of ${FAMILIES.join(', ')}`, family);
   const initial = checkLogits(fn, options.initial, family, 'initial');
-  const h = checkPositive(fn, 'step', options.step ?? 0.05);
-  const tolerance = checkPositive(fn, 'tolerance', options.tolerance ?? 1e-7);
-  const stepTolerance = checkPositive(fn, 'stepTolerance', options.stepTolerance ?? 1e-4);
-  const maxStep = checkPositive(fn, 'maxStep', options.maxStep ?? 1);
-  const maxIterations = checkPositiveInteger(fn, 'maxIterations', options.maxIterations ?? 30);
+  const h = checkPositive(fn, 'step', orDefault(options.step, 0.05));
+  const tolerance = checkPositive(fn, 'tolerance', orDefault(options.tolerance, 1e-7));
+  const stepTolerance = checkPositive(fn, 'stepTolerance', orDefault(options.stepTolerance, 1e-4));
+  const maxStep = checkPositive(fn, 'maxStep', orDefault(options.maxStep, 1));
+  const maxIterations = checkPositiveInteger(fn, 'maxIterations', orDefault(options.maxIterations, 30));
   const free = family === 'categorical' ? initial.length - 1 : initial.length;
 
   const toLogits = (u: number[]) => [...u, ...initial.slice(free)];

@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { softmax, sigmoid } from '../../host-math';
 import { guardedValueAndGrad } from '../../estimators/guarded-gradient';
 import { Family, FAMILIES, SampleLoss } from '../../estimators/problem';
-import { checkFiniteValues, checkPositive, checkPositiveInteger, fail } from '../../validate';
+import { checkFiniteValues, checkPositive, checkPositiveInteger, fail, orDefault } from '../../validate';
 
 /** What `expectedStGumbelSoftmaxGradient` integrates: one variable and a loss differentiable at its outcomes. */
 export interface StraightThroughMeanProblem {
@@ -89,7 +89,7 @@ export function expectedStGumbelSoftmaxGradient(problem: StraightThroughMeanProb
   checkFiniteValues(fn, 'problem.logits', logits);
   const temperature = checkPositive(fn, 'options.temperature', options.temperature);
   if (temperature < MIN_QUADRATURE_TEMPERATURE) fail(fn, 'options.temperature', `at least ${MIN_QUADRATURE_TEMPERATURE}`, temperature);
-  const cellsPerUnit = checkPositiveInteger(fn, 'options.cellsPerUnit', options.cellsPerUnit ?? 50);
+  const cellsPerUnit = checkPositiveInteger(fn, 'options.cellsPerUnit', orDefault(options.cellsPerUnit, 50));
   if (cellsPerUnit > MAX_CELLS_PER_UNIT) fail(fn, 'options.cellsPerUnit', `at most ${MAX_CELLS_PER_UNIT}`, cellsPerUnit);
 
   if (family === 'bernoulli') {
@@ -110,7 +110,7 @@ function outcomeGradients(fn: string, loss: SampleLoss, outcomes: () => tf.Tenso
     // Guarded: a loss that throws while the tape records would otherwise strand tensors.
     const { grad } = guardedValueAndGrad((input) => {
       const values = loss(input);
-      if (!(values instanceof tf.Tensor) || values.rank !== 1 || values.shape[0] !== m) {
+      if (!(values instanceof tf.Tensor) || values.isDisposed || values.rank !== 1 || values.shape[0] !== m) {
         fail(fn, 'problem.loss(y)', `a tensor of shape [${m}] (one value per sample)`, values);
       }
       return tf.sum(values) as tf.Scalar;

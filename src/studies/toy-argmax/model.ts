@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Received } from '../../distributions/checks';
 import { straightThrough } from '../../estimators/straight-through';
-import { fail } from '../../validate';
+import { fail, orDefault } from '../../validate';
 import { absWithSignGradient } from './abs-with-sign-gradient';
 import { checkNumValues } from './data';
 
@@ -67,15 +67,15 @@ export class ToyArgmaxModel {
   constructor(options: ToyArgmaxOptions) {
     const fn = 'ToyArgmaxModel';
     if (typeof options !== 'object' || options === null) fail(fn, 'options', 'an object', options);
-    this.numValues = checkNumValues(fn, options.numValues ?? 5);
+    this.numValues = checkNumValues(fn, orDefault(options.numValues, 5));
     if (!(ARGMAX_HEADS as readonly unknown[]).includes(options.head)) fail(fn, 'head', `one of ${ARGMAX_HEADS.join(', ')}`, options.head);
     this.head = options.head;
-    const temperature = options.temperature ?? 0.75;
+    const temperature = orDefault(options.temperature, 0.75);
     if (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature < FLOAT32_MIN_NORMAL) {
       fail(fn, 'temperature', 'a finite number ≥ 2^-126 (the smallest normal float32; the backend may flush smaller ones to 0)', temperature);
     }
     this.temperature = temperature;
-    const loss = options.loss ?? 'absolute-error';
+    const loss = orDefault(options.loss, 'absolute-error');
     if (!(TOY_ARGMAX_LOSSES as readonly unknown[]).includes(loss)) fail(fn, 'loss', `one of ${TOY_ARGMAX_LOSSES.join(', ')}`, loss);
     this.loss = loss;
     // tidy frees the zeros the variable is copied from; the variable itself is kept.
