@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Seed, toRandom } from '../random';
-import { checkBudget, checkPositive, checkPositiveInteger, fail } from '../validate';
+import { checkBudget, checkPositive, checkPositiveInteger, fail, orDefault } from '../validate';
 import { TensorInput, toFloatTensor } from './checks';
 import { Distribution, DistributionOptions, readValidateArgs } from './distribution';
 import { checkComponents, checkOneHot, initialLogits, MDNF_NAME as NAME } from './mdnf-arguments';
@@ -93,7 +93,7 @@ export class FactorizedDiscreteFlowsMixture implements Distribution {
     // The largest allocation is the circulant of shifts, N·B·K·K entries.
     checkBudget(NAME, 'N × B × K × K', N * B * K * K);
     this.eventShape = [N, K];
-    const rng = toRandom(options.seed ?? 0, NAME);
+    const rng = toRandom(orDefault(options.seed, 0), NAME);
     // Separate streams, so that giving the logits does not change the default components.
     const [logitRng, componentRng] = [rng.split(), rng.split()];
     this.components = options.components === undefined

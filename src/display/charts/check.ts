@@ -16,6 +16,8 @@ const MAX_SIZE = 10_000;
 /** Checks the options every builder shares; returns them. */
 export function checkBaseOptions<T extends BaseOptions>(fn: string, o: T): T {
   if (o === null || typeof o !== 'object' || Array.isArray(o)) fail(fn, 'options', 'an object', o);
+  // An option is given or left out: null never stands for the default.
+  for (const [key, value] of Object.entries(o)) if (value === null) fail(fn, key, 'given or left out (null does not mean the default)', value);
   if (o.title !== undefined && typeof o.title !== 'string') fail(fn, 'title', 'a string', o.title);
   for (const key of ['width', 'height'] as const) {
     const v = o[key];
