@@ -13,10 +13,6 @@ import { badArguments, classify, publicCallables } from './public-surface-probe'
 
 before(async () => { await lib.initBackend(); });
 
-/** Callables in files other helpers own now; their failures are reported, not asserted here. */
-const OWNED_ELSEWHERE = new Set([
-  'vaeHeldOutRows', 'vaeHistoryRows', 'mixtureHistoryRows', 'trainVae', 'optimizeMixtureRuns', 'descendOnEstimates',
-]);
 
 /**
  * The inputs of the probe that are in fact valid, by callable: an all-optional
@@ -33,7 +29,6 @@ const VALID_INPUT: Record<string, (args: unknown[]) => boolean> = {
 };
 
 for (const [name, fn, isClass] of publicCallables()) {
-  if (OWNED_ELSEWHERE.has(name)) continue;
   test(`${name}: bad arguments give an Error named for it and leak nothing`, async () => {
     await fc.assert(
       fc.asyncProperty(badArguments(fn.length), async (makeArgs) => {
