@@ -53,7 +53,7 @@ export { repeatEstimates, RepeatedEstimates, MAX_REPEATS } from './diagnostics/r
 
 // ── Training ────────────────────────────────────────────────────────────────────
 export {
-  optimize, OptimizeOptions, TrainingRecord, LoopOptions, historyRows, HistoryRow,
+  optimize, OptimizeOptions, TrainingRecord, LoopOptions, MAX_TRAINING_STEPS, historyRows, HistoryRow,
   TemperatureSchedule, constantTemperature, exponentialAnnealing, ExponentialAnnealingOptions,
 } from './train';
 

@@ -357,6 +357,44 @@ function distributionCases(): ProbeCase[] {
 }
 
 /** Builds every case with its shared models. */
+/** The training loops and the one history-to-rows helper. */
+function loopCases(vae: lib.CategoricalVae, toy: lib.ToyArgmaxModel): ProbeCase[] {
+  const loss = (y: tf.Tensor) => tf.sum(tf.square(tf.sub(y, tf.tensor1d([0.2, 0.7, 0.1]))), -1);
+  return [
+    {
+      name: 'optimize', args: () => [tf.variable(tf.tensor1d([0.1, 0.2, 0.3])), { family: 'categorical', loss }, { estimator: 'reinforce', steps: 2, learningRate: 0.1, numSamples: 2, seed: 0 }],
+      call: ([l, p, o]) => lib.optimize(l as never, p as never, o as never),
+      valid: validAt(optional('2.temperature', '2.baseline', '2.recordEvery', '2.onRecord'), { '2.learningRate': ['2.5', '1e12'], '2.recordEvery': ['2.5'] }),
+      skip: ['2.recordEvery'],
+    },
+    {
+      name: 'optimizeMixtureRuns', args: () => [{ seeds: [0], K: 3, B: 2, temperature: 1 }, { loss }, { steps: 2, learningRate: 0.1, numSamples: 2, seed: 0 }],
+      call: ([r, p, o]) => lib.optimizeMixtureRuns(r as never, p as never, o as never),
+      valid: validAt(optional('2.recordEvery', '2.onRecord'), { '2.learningRate': ['2.5', '1e12'], '0.temperature': ['2.5', '1e12'] }),
+      skip: ['2.recordEvery'],
+    },
+    {
+      name: 'trainToyArgmax', args: () => [toy, { x: [[3, 2, 0, 4, 1]], targets: [3] }, { steps: 1, seed: 0 }],
+      call: ([m, d, o]) => lib.trainToyArgmax(m as never, d as never, o as never),
+      valid: validAt(optional('2.learningRate', '2.recordEvery', '2.onRecord'), { '2.learningRate': ['2.5', '1e12'], '1.x': ['a [2, 2] tensor'] }),
+      skip: ['2.recordEvery', '1.x', '1.targets'],
+    },
+    {
+      name: 'trainVae', args: () => [vae, { train: binaryDigits(2) }, { estimator: 'st-gumbel-softmax', kl: 'analytic', epochs: 1, batchSize: 2, seed: 0 }],
+      call: ([m, d, o]) => lib.trainVae(m as never, d as never, o as never),
+      valid: validAt(optional('1.test', '2.learningRate', '2.temperature', '2.priorTemperature', '2.numSamples', '2.conditionalSamples', '2.baseline', '2.recordEvery', '2.onRecord', '2.evalCount', '2.evalSamples'),
+        { '2.learningRate': ['2.5', '1e12'], '2.temperature': ['2.5', '1e12'] }),
+      skip: ['2.recordEvery', '2.evalCount', '2.evalSamples', '2.numSamples', '2.conditionalSamples', '2.priorTemperature'],
+    },
+    {
+      name: 'historyRows', args: () => [[{ step: 0, loss: 1, probs: [0.5, 0.5] }], { estimator: 'reinforce' }],
+      call: ([h, e]) => lib.historyRows(h as never, e as never),
+      valid: validAt(optional('1'), { 1: ['{}', 'a null-prototype object'], 0: ['[]'], '1.estimator': ['-1', '2.5', '1e12', '""', '"nonsense"'] }),
+      skip: ['0.0'],
+    },
+  ];
+}
+
 export function makeFixtures(): Fixtures {
   const vae = new lib.CategoricalVae({ numLatents: 2, numCategories: 3, hidden: [4], seed: 0 });
   const tiny = new lib.CategoricalVae({ numLatents: 2, numCategories: 3, hidden: [4], numPixels: 4, seed: 0 });
@@ -366,7 +404,7 @@ export function makeFixtures(): Fixtures {
   const variable = tf.variable(tf.tensor1d([0.1, 0.2, 0.3]));
   const cases = [
     ...vaeCases(vae, mlp, evaluation), ...entropyStudyCases(tiny), ...allOptionalCases(), ...methodCases(toy),
-    ...estimatorCases(), ...callbackCases(variable), ...priorCases(), ...distributionCases(),
+    ...estimatorCases(), ...callbackCases(variable), ...priorCases(), ...distributionCases(), ...loopCases(vae, toy),
   ];
   return { cases, dispose: () => { vae.dispose(); tiny.dispose(); mlp.dispose(); toy.dispose(); variable.dispose(); } };
 }

@@ -108,7 +108,7 @@ test('historyRows refuses what is not a history', () => {
   assert.throws(() => historyRows({ step: [0] } as never), /historyRows: history must be an array of records, as a training loop returns, but got/);
   assert.throws(() => historyRows([1] as never), /historyRows: history\[0\] must be a record \(an object\), but got 1/);
   assert.throws(() => historyRows([], [] as never), /historyRows: extra must be an object of constant columns/);
-  assert.throws(() => historyRows([], { a: {} } as never), /historyRows: extra.a must be a string or a number/);
+  assert.throws(() => historyRows([], { a: {} } as never), /historyRows: extra.a must be a string or a finite number/);
 });
 
 test('1000 optimisation steps of each estimator leave tf.memory().numTensors unchanged', () => {

@@ -53,7 +53,11 @@ export interface PathwiseProblem {
  * grad.dispose();
  */
 export function pathwiseGradient(problem: PathwiseProblem, options: SamplingOptions): GradientEstimate {
-  const fn = 'pathwiseGradient';
+  return pathwiseGradientFor('pathwiseGradient', problem, options);
+}
+
+/** `pathwiseGradient` on behalf of `fn`, the function the user called (a training loop, say), which its errors name. */
+export function pathwiseGradientFor(fn: string, problem: PathwiseProblem, options: SamplingOptions): GradientEstimate {
   if (problem === null || typeof problem !== 'object') fail(fn, 'problem', 'an object {variable, sample, loss}', problem);
   const { variable, sample, loss } = problem;
   if (!(variable instanceof tf.Variable)) fail(fn, 'problem.variable', 'a tf.Variable', variable);

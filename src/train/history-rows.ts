@@ -30,7 +30,7 @@ export function historyRows(history: readonly object[], extra: Record<string, st
   if (!Array.isArray(history)) fail(fn, 'history', 'an array of records, as a training loop returns', history);
   if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) fail(fn, 'extra', 'an object of constant columns', extra);
   for (const [key, value] of Object.entries(extra)) {
-    if (typeof value !== 'string' && typeof value !== 'number') fail(fn, `extra.${key}`, 'a string or a number', value);
+    if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) fail(fn, `extra.${key}`, 'a string or a finite number', value);
   }
   return history.map((record, i) => {
     if (record === null || typeof record !== 'object' || Array.isArray(record)) fail(fn, `history[${i}]`, 'a record (an object)', record);

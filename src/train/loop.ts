@@ -6,6 +6,20 @@
  */
 import { checkPositiveInteger, fail } from '../validate';
 
+/**
+ * The most steps one call of a training loop takes: hours at the library's costs per
+ * step, so a larger count is a mistake (a misplaced exponent) and is refused before
+ * anything runs.
+ */
+export const MAX_TRAINING_STEPS = 10_000_000;
+
+/** Checks a loop's step count: a whole number in [1, MAX_TRAINING_STEPS]. */
+export function checkSteps(fn: string, arg: string, steps: number): number {
+  const n = checkPositiveInteger(fn, arg, steps);
+  if (n > MAX_TRAINING_STEPS) fail(fn, arg, `at most ${MAX_TRAINING_STEPS} (MAX_TRAINING_STEPS)`, n);
+  return n;
+}
+
 /** The options every training loop takes, besides its own. */
 export interface LoopOptions<R> {
   /** Record every this many steps (and at the last step). Each loop states its default. */

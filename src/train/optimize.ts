@@ -9,7 +9,7 @@ import { CheckedProblem, Family, FAMILIES, probabilities, SampleLoss, withChecke
 import { checkEstimatorName, EstimatorName, EstimatorOptions, RELAXED_ESTIMATORS, runEstimator } from '../estimators/registry';
 import { Seed, toRandom } from '../random';
 import { checkPositive, checkPositiveInteger, fail } from '../validate';
-import { addRecord, checkLoopOptions, LoopOptions } from './loop';
+import { addRecord, checkLoopOptions, checkSteps, LoopOptions } from './loop';
 import { TemperatureSchedule, toSchedule } from './schedules';
 
 /** One recorded step. */
@@ -71,7 +71,7 @@ export function optimize(logits: tf.Variable, problem: { family: Family; loss: S
   }
   if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
   const name = checkEstimatorName(fn, options.estimator, 'estimator');
-  const steps = checkPositiveInteger(fn, 'steps', options.steps);
+  const steps = checkSteps(fn, 'steps', options.steps);
   const learningRate = checkPositive(fn, 'learningRate', options.learningRate);
   const numSamples = checkPositiveInteger(fn, 'numSamples', options.numSamples);
   const { recordEvery, onRecord } = checkLoopOptions(fn, options, Math.max(1, Math.floor(steps / 100)));

@@ -9,7 +9,7 @@ import { MovingAverageBaseline } from '../../estimators/baselines';
 import { guardedVariableGrads } from '../../estimators/guarded-gradient';
 import { Seed, toRandom } from '../../random';
 import { exponentialAnnealing, TemperatureSchedule, toSchedule } from '../../train/schedules';
-import { addRecord, checkLoopOptions, LoopOptions } from '../../train/loop';
+import { addRecord, checkLoopOptions, LoopOptions, MAX_TRAINING_STEPS } from '../../train/loop';
 import { checkPositive, checkPositiveInteger, fail } from '../../validate';
 import { CategoricalVae } from './categorical-vae';
 import { evaluateVae } from './evaluate';
@@ -111,6 +111,9 @@ export function trainVae(model: CategoricalVae, data: VaeTrainingData, options: 
   const priorTemperature = options.priorTemperature;
   checkObjectiveOptions(fn, { estimator, kl, temperature: schedule(0), priorTemperature, numSamples, baseline, conditionalSamples, rng: noiseRng });
   const stepsPerEpoch = Math.floor(train.count / batchSize);
+  if (epochs * stepsPerEpoch > MAX_TRAINING_STEPS) {
+    fail(fn, 'epochs', `at most ${Math.floor(MAX_TRAINING_STEPS / stepsPerEpoch)} here (${stepsPerEpoch} steps an epoch; MAX_TRAINING_STEPS in all)`, epochs);
+  }
   for (let t = 0; t < epochs * stepsPerEpoch; t++) checkEstimatorTemperature(fn, estimator, schedule(t), `temperature at step ${t}`);
   const history: VaeRecord[] = [];
   const images = tf.tensor2d(train.images, [train.count, PIXELS]);

@@ -10,8 +10,8 @@ import { checkedExactObjective } from '../../estimators/exact';
 import { CheckedProblem, GradientProblem, probabilities, withCheckedProblem } from '../../estimators/problem';
 import { checkEstimatorName, EstimatorName, EstimatorOptions, runEstimator } from '../../estimators/registry';
 import { Random } from '../../random';
-import { addRecord, checkLoopOptions, LoopOptions } from '../../train/loop';
-import { checkPositive, checkPositiveInteger, fail } from '../../validate';
+import { addRecord, checkLoopOptions, checkSteps, LoopOptions } from '../../train/loop';
+import { checkPositive, fail } from '../../validate';
 import { samplesForBudget, ZooEntry } from './compare';
 
 /** An entry of the zoo, with the state objects each run must own. */
@@ -95,7 +95,7 @@ export function descendOnEstimates(problem: GradientProblem, entry: DescentEntry
   checkEstimatorName(fn, entry.name, 'entry.name');
   if (entry.state !== undefined && typeof entry.state !== 'function') fail(fn, 'entry.state', 'a function returning fresh state', entry.state);
   if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object {steps, learningRate, budget, seed}', options);
-  const steps = checkPositiveInteger(fn, 'steps', options.steps);
+  const steps = checkSteps(fn, 'steps', options.steps);
   const learningRate = checkPositive(fn, 'learningRate', options.learningRate);
   const { recordEvery, onRecord } = checkLoopOptions(fn, options, Math.max(1, Math.floor(steps / 20)));
   const seed = options.seed;

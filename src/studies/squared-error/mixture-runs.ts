@@ -13,11 +13,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { FactorizedDiscreteFlowsMixture } from '../../distributions/factorized-discrete-flows-mixture';
-import { pathwiseGradient } from '../../estimators/pathwise';
+import { pathwiseGradientFor } from '../../estimators/pathwise';
 import { Seed, toRandom } from '../../random';
-import { addRecord, checkLoopOptions, LoopOptions } from '../../train/loop';
+import { addRecord, checkLoopOptions, checkSteps, LoopOptions } from '../../train/loop';
 import { TemperatureSchedule } from '../../train/schedules';
-import { checkPositive, checkPositiveInteger, fail } from '../../validate';
+import { checkBudget, checkPositive, checkPositiveInteger, fail } from '../../validate';
 
 /** The runs to train side by side: one per seed, each a one-variable MDNF. */
 export interface MixtureRuns {
@@ -96,12 +96,15 @@ export function optimizeMixtureRuns(runs: MixtureRuns, problem: { loss: (y: tf.T
   const { loss } = problem;
   if (typeof loss !== 'function') fail(fn, 'problem.loss', 'a function of one-hot samples [n, K] returning [n]', loss);
   if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
-  const steps = checkPositiveInteger(fn, 'steps', options.steps);
+  const steps = checkSteps(fn, 'steps', options.steps);
   const learningRate = checkPositive(fn, 'learningRate', options.learningRate);
   const numSamples = checkPositiveInteger(fn, 'numSamples', options.numSamples);
   const { recordEvery, onRecord } = checkLoopOptions(fn, options, Math.max(1, Math.floor(steps / 100)));
   const rng = toRandom(options.seed, fn);
   const R = seeds.length;
+  // Sizes first, before anything is made: the stacked mixture, the one-hot rows and each step's samples.
+  checkBudget(fn, 'runs: seeds.length × B × K × K', R * B * K * K);
+  checkBudget(fn, 'numSamples × seeds.length × max(B, K)', numSamples * R * Math.max(B, K));
 
   // f(e_k) for each category: the exact objective of run r is Σ_k q_rk f(e_k). Computed
   // first, so that a loss of the wrong shape fails before anything needs freeing.
@@ -123,7 +126,7 @@ export function optimizeMixtureRuns(runs: MixtureRuns, problem: { loss: (y: tf.T
         if (step % recordEvery === 0 || step === steps - 1) {
           for (const record of readRecords(step, seeds, mixture, outcomeLoss, temperature)) addRecord(history, record, onRecord);
         }
-        const { grad } = pathwiseGradient({ variable: mixture.logits, sample: (n, seed) => mixture.sample(n, seed), loss: summedLoss }, { numSamples, seed: rng });
+        const { grad } = pathwiseGradientFor(fn, { variable: mixture.logits, sample: (n, seed) => mixture.sample(n, seed), loss: summedLoss }, { numSamples, seed: rng });
         mixture.logits.assign(tf.sub(mixture.logits, tf.mul(grad, stepSize)));
       });
     }
@@ -180,7 +183,7 @@ function stackRuns(seeds: number[], K: number, B: number, temperature: ResolvedT
 function perVariableLoss(fn: string, loss: (y: tf.Tensor) => tf.Tensor, rows: tf.Tensor, K: number): tf.Tensor {
   const m = rows.shape[0];
   const values = loss(rows);
-  if (!(values instanceof tf.Tensor) || values.rank !== 1 || values.shape[0] !== m) {
+  if (!(values instanceof tf.Tensor) || values.isDisposed || values.rank !== 1 || values.shape[0] !== m) {
     fail(fn, 'loss(y)', `a tensor of shape [${m}] for one-hot rows y of shape [${m}, ${K}]`, values);
   }
   return values;

@@ -4,8 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Received } from '../../distributions/checks';
 import { Random, Seed, toRandom } from '../../random';
-import { addRecord, checkLoopOptions, LoopOptions } from '../../train/loop';
-import { checkPositive, checkPositiveInteger, fail } from '../../validate';
+import { addRecord, checkLoopOptions, checkSteps, LoopOptions } from '../../train/loop';
+import { checkPositive, fail } from '../../validate';
 import { checkArrays, checkTargets } from './data';
 import { FLOAT32_MIN_NORMAL, ToyArgmaxModel } from './model';
 
@@ -60,7 +60,7 @@ export function trainToyArgmax(
   const rows = checkArrays(fn, 'data.x', data.x, model.numValues);
   const answers = checkTargets(fn, 'data.targets', data.targets, rows.length, model.numValues);
   if (typeof options !== 'object' || options === null) fail(fn, 'options', 'an object { steps, learningRate?, seed }', options);
-  const steps = checkPositiveInteger(fn, 'steps', options.steps);
+  const steps = checkSteps(fn, 'steps', options.steps);
   const learningRate = checkPositive(fn, 'learningRate', options.learningRate ?? 0.5);
   const { recordEvery, onRecord } = checkLoopOptions(fn, options, 1);
   const rng = toRandom(options.seed, fn);
