@@ -236,6 +236,20 @@ test('logProb: every τ above 1e4 is refused by name, whatever the logits and th
   }), RUNS);
 });
 
+test('RelaxedBernoulli.logProb: every τ above 1e4 is refused by name (11 nats off at 1e8), and 1e4 is accurate', () => {
+  fc.assert(fc.property(fc.double({ min: 1.0001e4, max: 1e30, noNaN: true }), fc.double({ min: -5, max: 5, noNaN: true }), (temperature, l) => {
+    const q = new lib.RelaxedBernoulli({ logits: [l], temperature });
+    refusedBy('RelaxedBernoulli.logProb', () => q.logProb([0.5]));
+    q.dispose();
+  }), RUNS);
+  // At τ = 1e4 the density at x = 1/2 is log τ − 2 log(1/2) − softplus(−l) − softplus(l), computed here in float64.
+  const q = new lib.RelaxedBernoulli({ logits: [0], temperature: 1e4 });
+  const lp = q.logProb([0.5]);
+  assert.ok(Math.abs(lp.dataSync()[0] - (Math.log(1e4) + 2 * Math.log(2) - 2 * Math.log(2))) < 1e-3);
+  tf.dispose([lp]);
+  q.dispose();
+});
+
 // ── renderSvg reads no file and no URL ────────────────────────────────────────
 
 /** A local file a spec could name: rendering must never read it. */

@@ -7,6 +7,7 @@ import { checkPositive, fail } from '../validate';
 import { checkTrailingShape, received, readStats, TensorInput, toFloatTensor } from './checks';
 import { BELOW_ONE, keepInside, logisticNoise } from './noise';
 import { ParameterizedDistribution } from './parameterized-distribution';
+import { MAX_LOG_PROB_TEMPERATURE } from './relaxed-one-hot-categorical';
 import { LogitsOrProbs } from './parameters';
 
 /**
@@ -73,11 +74,20 @@ export class RelaxedBernoulli extends ParameterizedDistribution {
    * which is [1]'s binary Concrete density τ α x^(−τ−1) (1−x)^(−τ−1) / (α x^(−τ) + (1−x)^(−τ))²
    * with α = e^l, rewritten so that no power over- or underflows. With `validateArgs`,
    * throws outside (0, 1).
+   *
+   * Accurate range: τ ≤ 1e4 (`MAX_LOG_PROB_TEMPERATURE`, as for the categorical). Against
+   * a float64 evaluation at the same float32 points (logits −5, 0, 3; x from 0.01 to 0.99)
+   * the largest error measured was 6e-7 nats at τ = 1, 3e-6 at τ = 100 and 4e-3 at
+   * τ = 1e4, but 0.016 at 1e5 and 11 at 1e8: τ·logit(x) then exceeds what float32 holds
+   * to the needed digits. Larger τ is refused with a named error.
    */
   logProb(x: TensorInput): tf.Tensor {
     const fn = `${this.name}.logProb`;
     this.live(fn);
     const tau = this.temperature;
+    if (tau > MAX_LOG_PROB_TEMPERATURE) {
+      fail(fn, 'temperature', `at most ${MAX_LOG_PROB_TEMPERATURE} for an accurate density (see its TSDoc)`, tau);
+    }
     return tf.tidy(() => {
       const { tensor } = toFloatTensor(fn, 'x', x);
       checkTrailingShape(fn, 'x', tensor, this.batchShape);
