@@ -7,11 +7,10 @@
  * (straight-through) Gumbel-Softmax gradient of the squared-error toy (K = 3, 1000 samples,
  * τ = 5, the settings of the peer benchmark's row):
  *
- * - 'library': `relaxedSample` and `hardened`, exactly as the estimators call them (since this
- *   measurement, the library's clamp is the 'select gradient' one below);
- * - 'clipByValue': the same formula written inline (what the class adds besides the clamp);
- * - 'select gradient': the same clamp with its gradient written as
- *   where(clamped == y, dy, 0) in a tf.customGrad: the same values, three backward kernels;
+ * - 'library': `relaxedSample` and `hardened`, exactly as the estimators call them; since this
+ *   measurement the library's clamp has its gradient written as where(clamped == y, dy, 0)
+ *   (`keepInside` in src/distributions/noise.ts): the same values, three backward kernels;
+ * - 'clipByValue': the same formula written inline with tf.clipByValue, the clamp as it was;
  * - 'no clamp': softmax alone, the floor of what any clamp can cost (it changes
  *   coordinates below 2^−126, so it is a reference, not a candidate).
  *
@@ -31,28 +30,12 @@ const STEPS = flag('--steps', 300);
 const N = 1000, TEMPERATURE = 5;
 const TARGET = [0.2, 0.7, 0.1];
 
-/** clipByValue(y, TINY, upper) whose gradient is dy where the clamp did not act and 0 where it did. */
-function selectGradientClamp(upper: number) {
-  return tf.customGrad((...args) => {
-    const save = args[1] as unknown as tf.GradSaveFunc;
-    const y = args[0] as tf.Tensor;
-    const clamped = tf.clipByValue(y, TINY, upper);
-    save([y, clamped]);
-    return {
-      value: clamped,
-      gradFunc: (dy: tf.Tensor, [input, output]: tf.Tensor[]) => tf.where(tf.equal(output, input), dy, tf.zerosLike(dy)),
-    };
-  });
-}
-const cheapClamp = selectGradientClamp(1);
-
 type Sampler = (logits: tf.Tensor, rng: Random) => tf.Tensor;
 const inline = (clamp: (y: tf.Tensor) => tf.Tensor): Sampler => (logits, rng) =>
   clamp(tf.softmax(tf.div(tf.add(logits, rng.gumbel([N, logits.shape[0]])), TEMPERATURE)));
 const VARIANTS: [string, Sampler][] = [
   ['library', (logits, rng) => relaxedSample('categorical', logits, N, TEMPERATURE, rng)],
   ['clipByValue', inline((y) => tf.clipByValue(y, TINY, 1))],
-  ['select gradient', inline((y) => cheapClamp(y) as tf.Tensor)],
   ['no clamp', inline((y) => y)],
 ];
 

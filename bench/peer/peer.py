@@ -30,7 +30,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import tensorflow_probability as tfp  # noqa: E402
 
-from peer_common import main, vae_commands  # noqa: E402
+from peer_common import add_vae_parsers, main, vae_commands  # noqa: E402
 from vae_tf import TfVae  # noqa: E402
 
 tfd = tfp.distributions
@@ -316,18 +316,7 @@ def build_parser():
     p = sub.add_parser("agree")
     p.add_argument("input")
     p.add_argument("output")
-    p = sub.add_parser("vae-load")
-    p.add_argument("--weights", required=True)
-    p.add_argument("--digits", type=int, required=True)
-    for name, kind in (("--latents", int), ("--categories", int), ("--batch", int), ("--temperature", float), ("--learning-rate", float)):
-        p.add_argument(name, type=kind, required=True)
-    p = sub.add_parser("vae-agree")
-    p.add_argument("--noise", required=True)
-    p.add_argument("--grads", required=True)
-    p.add_argument("--loss", type=float, required=True)
-    p = sub.add_parser("vae-time")
-    p.add_argument("--mode", choices=["eager", "function"], required=True)
-    p.add_argument("--steps", type=int, required=True)
+    add_vae_parsers(sub, {"choices": ["eager", "function"], "required": True})
     sub.add_parser("serve")
     return parser
 

@@ -79,6 +79,22 @@ def vae_commands(make_model, time_model):
     return {"vae-load": vae_load, "vae-agree": vae_agree, "vae-time": vae_time}
 
 
+def add_vae_parsers(sub, mode_argument):
+    """The arguments of the three VAE commands; `mode_argument` is how `vae-time --mode` is declared."""
+    p = sub.add_parser("vae-load")
+    p.add_argument("--weights", required=True)
+    p.add_argument("--digits", type=int, required=True)
+    for name, kind in (("--latents", int), ("--categories", int), ("--batch", int), ("--temperature", float), ("--learning-rate", float)):
+        p.add_argument(name, type=kind, required=True)
+    p = sub.add_parser("vae-agree")
+    p.add_argument("--noise", required=True)
+    p.add_argument("--grads", required=True)
+    p.add_argument("--loss", type=float, required=True)
+    p = sub.add_parser("vae-time")
+    p.add_argument("--mode", **mode_argument)
+    p.add_argument("--steps", type=int, required=True)
+
+
 def main(parser, commands, versions):
     """One command from the command line, or `serve` for many."""
     args = parser.parse_args()

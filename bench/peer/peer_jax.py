@@ -24,7 +24,7 @@ import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
-from peer_common import main, vae_commands  # noqa: E402
+from peer_common import add_vae_parsers, main, vae_commands  # noqa: E402
 from vae_jax import JaxVae  # noqa: E402
 
 RECORD_EVERY = 500
@@ -239,18 +239,7 @@ def build_parser():
             p.add_argument("--L1", type=int, default=100)
             p.add_argument("--L2", type=int, default=1000)
             p.add_argument("--tau", type=float, default=0.01)
-    p = sub.add_parser("vae-load")
-    p.add_argument("--weights", required=True)
-    p.add_argument("--digits", type=int, required=True)
-    for name, kind in (("--latents", int), ("--categories", int), ("--batch", int), ("--temperature", float), ("--learning-rate", float)):
-        p.add_argument(name, type=kind, required=True)
-    p = sub.add_parser("vae-agree")
-    p.add_argument("--noise", required=True)
-    p.add_argument("--grads", required=True)
-    p.add_argument("--loss", type=float, required=True)
-    p = sub.add_parser("vae-time")
-    p.add_argument("--mode", default=MODE)
-    p.add_argument("--steps", type=int, required=True)
+    add_vae_parsers(sub, {"default": MODE})
     sub.add_parser("serve")
     return parser
 
