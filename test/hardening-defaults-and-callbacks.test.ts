@@ -10,25 +10,12 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import * as lib from '../src';
+import { refusedBy } from './refused-by';
 
 before(async () => { await lib.initBackend(); });
 
 const RUNS = { numRuns: 25, seed: 13, endOnFailure: true };
 
-/** Asserts that `call` throws an Error whose message starts with `name: ` and leaks no tensor. */
-function refusedBy(name: string, call: () => unknown): void {
-  const before = tf.memory().numTensors;
-  let error: unknown;
-  try {
-    const result = call();
-    tf.dispose(result as tf.TensorContainer);
-  } catch (e) {
-    error = e;
-  }
-  assert.ok(error instanceof Error, `${name}: expected an Error, got ${error === undefined ? 'no error' : String(error)}`);
-  assert.ok(error.message.startsWith(`${name}: `) || error.message.startsWith(`${name}(`), `expected "${name}: …", got "${error.message.slice(0, 160)}"`);
-  assert.equal(tf.memory().numTensors, before, `${name}: tensors leaked`);
-}
 
 const bits = { logits: [0.3, -0.2], family: 'bernoulli' as const, loss: (b: tf.Tensor) => tf.sum(b, 1) };
 

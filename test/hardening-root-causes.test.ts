@@ -13,6 +13,7 @@ import { join } from 'path';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import * as lib from '../src';
+import { refusedBy } from './refused-by';
 import * as validate from '../src/validate';
 
 before(async () => { await lib.initBackend(); });
@@ -20,19 +21,6 @@ before(async () => { await lib.initBackend(); });
 /** Property runs: enough to cover each generator's cases, few enough to stay fast. */
 const RUNS = { numRuns: 25, seed: 13, endOnFailure: true };
 
-/** Asserts that `call` throws an Error whose message starts with `name: ` and leaks no tensor. */
-function refusedBy(name: string, call: () => unknown): void {
-  const before = tf.memory().numTensors;
-  let error: unknown;
-  try {
-    call();
-  } catch (e) {
-    error = e;
-  }
-  assert.ok(error instanceof Error, `${name}: expected an Error, got ${error === undefined ? 'no error' : String(error)}`);
-  assert.ok(error.message.startsWith(`${name}: `), `expected a message starting "${name}: ", got "${error.message.slice(0, 160)}"`);
-  assert.equal(tf.memory().numTensors, before, `${name}: tensors leaked`);
-}
 
 // ── Seeds above 2^32 are refused (they used to share streams with smaller seeds) ──
 
