@@ -404,7 +404,7 @@ const kernelChart = heatmap({
 await show(kernelChart);
 
 // %% [markdown]
-// **Check.** The one-array model is no better than a fixed guess (at most $3\sigma$ above $1/K$). Trained on many arrays, the soft head finds the rule on every seed (at least 95% on unseen arrays) and its kernels are diagonal-dominant (every diagonal weight above every off-diagonal one). The straight-through head, with the kink handled, reaches 95% on unseen arrays on a majority of the seeds; with `tf.abs` it stays below 60% on every seed.
+// **Check.** The one-array model is no better than a fixed guess (at most $3\sigma$ above $1/K$). Trained on many arrays, the soft head finds the rule on every seed (at least 95% on unseen arrays) and its kernels are diagonal-dominant (every diagonal weight above every off-diagonal one). The straight-through head, with the kink handled, averages at least 80% on unseen arrays and beats its `tf.abs` twin by at least 15 points on every seed; with `tf.abs` it stays below 60% on every seed. How many seeds reach 95% is reported, not checked: five runs of 200 steps are few, and the count changes with the float rounding of the backend (TensorFlow.js's `tensorflow` and `wasm` backends differ here), while the comparison with `tf.abs` does not.
 
 // %%
 const testOf = (label: string) => generalisation.find((g) => g.label === label)!.seeds.map((s) => s.test);
@@ -417,7 +417,11 @@ const diagonalDominant = (kernel: number[]) => {
 };
 if (!generalisation[0].seeds.every((s) => diagonalDominant(s.kernel))) throw new Error('a kernel of the soft head is not diagonal-dominant');
 const stGeneralised = stTests.filter((t) => t >= 0.95).length;
-if (!(stGeneralised > TRAIN_SEEDS.length / 2)) throw new Error(`straight-through generalised on only ${stGeneralised} of ${TRAIN_SEEDS.length} seeds: [${stTests}]`);
+// How many seeds reach 95% is sensitive to float rounding (it differs between TensorFlow.js backends), so it is
+// reported, not checked; checked is what holds on every backend: the kink, not the head, decides at this scale.
+const stMean = stTests.reduce((a, b) => a + b, 0) / stTests.length;
+if (!(stMean >= 0.8)) throw new Error(`straight-through averaged only ${stMean} on unseen arrays: [${stTests}]`);
+if (!stTests.every((t, s) => t >= artefactTests[s] + 0.15)) throw new Error(`straight-through did not beat its tf.abs twin by 15 points on every seed: [${stTests}] vs [${artefactTests}]`);
 if (!artefactTests.every((t) => t < 0.6)) throw new Error(`straight-through with tf.abs scored [${artefactTests}] on unseen arrays`);
 const range = (v: number[]) => {
   const [low, high] = [(100 * Math.min(...v)).toFixed(0), (100 * Math.max(...v)).toFixed(0)];
@@ -426,7 +430,7 @@ const range = (v: number[]) => {
 await showMarkdown([
   `Trained on one array: **${(100 * oneArrayAccuracy).toFixed(1)}%** on unseen arrays, no better than guessing one position. It memorised.`,
   '',
-  `Trained on 100 arrays, the soft head scores **${range(softTests)}** on unseen arrays: it finds the rule, and its kernels are a bright diagonal, every diagonal weight above every off-diagonal one, as a multiple of the identity would be. The straight-through head, with its gradient right at the kink, reaches at least 95% on **${stGeneralised} of ${TRAIN_SEEDS.length}** seeds (${range(stTests)}). With TensorFlow.js's \`tf.abs\` it scores only **${range(artefactTests)}**: every right answer gets pushed away.`,
+  `Trained on 100 arrays, the soft head scores **${range(softTests)}** on unseen arrays: it finds the rule, and its kernels are a bright diagonal, every diagonal weight above every off-diagonal one, as a multiple of the identity would be. The straight-through head, with its gradient right at the kink, averages **${(100 * stMean).toFixed(0)}%** (${range(stTests)}) and reaches at least 95% on ${stGeneralised} of ${TRAIN_SEEDS.length} seeds. With TensorFlow.js's \`tf.abs\` it scores only **${range(artefactTests)}**: every right answer gets pushed away.`,
   '',
   'An earlier version of this notebook ran only the `tf.abs` variant and read its failure as "the saturation trap of section 3 again". The trap is real (section 3 measures it), but the failure at this scale was the slope at the kink.',
 ].join('\n'));
@@ -438,7 +442,7 @@ await showMarkdown([
 // | --- | --- | --- | --- |
 // | sampled argmax | a true index | zero (TensorFlow.js) or none (TensorFlow), though the expected loss has one | never learns |
 // | Gumbel-Softmax, $\tau = 0.75$ | a weighted average of positions | the softmax Jacobian | usually learns one array in about three steps; learns the rule from many arrays; hurt by low $\tau$ |
-// | straight-through Gumbel-Softmax | a true index | the softmax Jacobian, through a rounding it ignores | whole-number answers; learns only from wrong samples, so it lapses more and trails the soft head on one array; learns the rule from many arrays on most seeds, **if the loss's gradient is right at its kinks** |
+// | straight-through Gumbel-Softmax | a true index | the softmax Jacobian, through a rounding it ignores | whole-number answers; learns only from wrong samples, so it lapses more and trails the soft head on one array; learns the rule from many arrays on some seeds and comes close on the others, **if the loss's gradient is right at its kinks** |
 //
 // A straight-through forward value is exactly discrete. Any loss with a kink at a discrete value will be evaluated *at* the kink, and there the framework's choice of subgradient is the gradient. TensorFlow.js's `tf.abs` chooses $-1$ at $0$; Python TensorFlow and PyTorch choose $0$. Write such losses with an explicit `tf.customGrad` (as `absWithSignGradient` does), or choose a loss that is smooth there, and say which.
 
