@@ -20,10 +20,10 @@ import * as tf from '@tensorflow/tfjs';
 import { availableBackends, initBackend } from '../src/backend';
 import { CategoricalVae, trainVae, VAE_CONFIGS } from '../src/studies/categorical-vae';
 import { syntheticDigits } from './peer/synthetic-digits';
+import { median, numberFlag } from './stats';
 
-const flag = (name: string, fallback: number) => { const i = process.argv.indexOf(name); return i >= 0 ? Number(process.argv[i + 1]) : fallback; };
-const ROUNDS = flag('--rounds', 7);
-const STEPS = flag('--steps', 15);
+const ROUNDS = numberFlag('--rounds', 7);
+const STEPS = numberFlag('--steps', 15);
 const BATCH = 100;
 const BETA1 = 0.9, BETA2 = 0.999;
 
@@ -79,10 +79,6 @@ function withOptimiser<T>(make: (lr: number) => tf.Optimizer, f: () => T): T {
   }
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 async function main(): Promise<void> {
   const digits = syntheticDigits((STEPS + 1) * BATCH);

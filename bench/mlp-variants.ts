@@ -24,10 +24,10 @@ import { availableBackends, initBackend } from '../src/backend';
 import { Random } from '../src/random';
 import { CategoricalVae, Mlp, trainVae, vaeObjective, VAE_CONFIGS } from '../src/studies/categorical-vae';
 import { syntheticDigits } from './peer/synthetic-digits';
+import { median, numberFlag } from './stats';
 
-const flag = (name: string, fallback: number) => { const i = process.argv.indexOf(name); return i >= 0 ? Number(process.argv[i + 1]) : fallback; };
-const ROUNDS = flag('--rounds', 7);
-const STEPS = flag('--steps', 15);
+const ROUNDS = numberFlag('--rounds', 7);
+const STEPS = numberFlag('--steps', 15);
 const BATCH = 100;
 
 type Forward = (mlp: Mlp, x: tf.Tensor2D) => tf.Tensor2D;
@@ -94,10 +94,6 @@ function agreement(vae: CategoricalVae, x: tf.Tensor2D, forward: Forward): strin
   return `${(candidate.value - reference.value).toExponential(1)} | ${worst.toExponential(1)}`;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 async function main(): Promise<void> {
   const digits = syntheticDigits((STEPS + 1) * BATCH);

@@ -23,10 +23,10 @@ import { availableBackends, initBackend } from '../src/backend';
 import { TINY } from '../src/distributions/noise';
 import { hardened, relaxedSample } from '../src/estimators/gumbel-softmax';
 import { Random } from '../src/random';
+import { median, numberFlag } from './stats';
 
-const flag = (name: string, fallback: number) => { const i = process.argv.indexOf(name); return i >= 0 ? Number(process.argv[i + 1]) : fallback; };
-const ROUNDS = flag('--rounds', 7);
-const STEPS = flag('--steps', 300);
+const ROUNDS = numberFlag('--rounds', 7);
+const STEPS = numberFlag('--steps', 300);
 const N = 1000, TEMPERATURE = 5;
 const TARGET = [0.2, 0.7, 0.1];
 
@@ -53,10 +53,6 @@ function gradient(sample: Sampler, hard: boolean, logits: tf.Tensor, rng: Random
   return values;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 async function main(): Promise<void> {
   const lines = [

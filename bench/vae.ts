@@ -9,7 +9,7 @@
  * network 784-512-256-(20×10) with ST Gumbel-Softmax on the default backend.
  *
  * Each row trains 1 warm-up epoch on a few batches, then times `steps` steps
- * (history.seconds counts training steps only) and reports the median of 3 repeats.
+ * (the records' `seconds` count training steps only) and reports the median of 3 repeats.
  * Prints markdown tables; ratios are relative to the fastest backend of each row.
  */
 import { availableBackends, initBackend } from '../src/backend';

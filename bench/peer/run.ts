@@ -35,6 +35,7 @@ import { optimize } from '../../src/train/optimize';
 import { kernelCount, noiseSeconds } from './anatomy';
 import { PeerServer } from './peer-server';
 import { setUpVaePeers, TsVaeSide, VAE_EXPERIMENT, VaeAgreement } from './vae-row';
+import { median } from '../stats';
 
 const QUICK = process.argv.includes('--quick');
 /** The value after a flag, e.g. `--rounds 5`. */
@@ -367,10 +368,6 @@ const EXPERIMENTS = [
 ];
 const PEER_SIDES = ['py eager', 'py function', 'jax jit'] as const;
 
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b), m = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
-}
 
 /** One side of one experiment over the rounds: its median seconds per unit (NaN if any round failed) and each round's. */
 interface Summary { perUnit: number; rounds: Map<number, number>; count: number; scaled: boolean; error?: string }
