@@ -40,6 +40,9 @@ await initBackend();
 console.log(`backend: ${backend()}`);
 
 // %% [markdown]
+// **Why the default backend.** `initBackend()` takes the native `tensorflow` backend where it loads. The entropy estimates here draw tens of thousands of relaxed samples at a time, large enough for arithmetic to matter more than the fixed cost of each operation, and the native backend is the faster one: `bench/notebook-backends.py`, which runs the whole notebook on each backend in interleaved rounds, finds it sooner done on `tensorflow` than on `wasm` on this project's machines.
+
+// %% [markdown]
 // ## The distribution
 //
 // Four outcomes with $\pi = (1/2, 1/4, 1/8, 1/8)$. Since $\log \pi = -(1, 2, 3, 3)\ln 2$, the entropy is $H = (\tfrac12 + \tfrac24 + \tfrac38 + \tfrac38)\ln 2 = 1.75 \ln 2 \approx 1.2130$ nats. Its gradient with respect to the logits follows from $\partial \pi_k/\partial l_j = \pi_k(\delta_{jk} - \pi_j)$:

@@ -29,8 +29,11 @@ import {
   scoreFunctionMixtureGradient, estimateMixtureGradient, elementaryMean, gumbelMean, flattenGradient, flatParameterNames, gradientStatistics, PARAMETER_NAMES,
   Random, barChart, lineChart, show, showMarkdown
 } from '../dist';
-await initBackend();
+await initBackend('wasm');
 console.log(`backend: ${backend()}`);
+
+// %% [markdown]
+// **Why `wasm` and not the default backend.** Every gradient here is computed on tensors of a few hundred to a few thousand numbers, so its time is mostly the fixed cost of dispatching operations (bookkeeping and the gradient tape), and that cost is smaller on TensorFlow.js's WebAssembly backend than on the native `tensorflow` one. The choice was made by measurement: `bench/notebook-backends.py` runs the whole notebook on each backend in interleaved rounds, and on this project's machines it finishes sooner on `wasm`. Only float rounding depends on the backend; the random numbers come from the project's own generator, the same on all of them.
 
 // %% [markdown]
 // ## The parameters, and their scale

@@ -27,6 +27,9 @@ const mean = (v: ArrayLike<number>) => Array.from(v).reduce((a, b) => a + b, 0) 
 const variance = (v: ArrayLike<number>) => { const m = mean(v); return Array.from(v).reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1); };
 
 // %% [markdown]
+// **Why the default backend.** `bench/notebook-backends.py`, which runs the whole notebook on each backend in interleaved rounds, finds `tensorflow` and `wasm` about equally fast here (the order changed between rounds), so the notebook keeps the default: the native backend where it loads, else `wasm`.
+
+// %% [markdown]
 // ## 1. Reparameterisation: moving the parameter out of the distribution
 //
 // Take $z \sim \mathcal N(\mu, \sigma^2)$ and a function $f$; we want $\nabla_{\mu,\sigma}\,\mathbb E[f(z)]$. Two unbiased Monte Carlo estimators exist.

@@ -29,6 +29,9 @@ await initBackend();
 console.log(`TensorFlow.js ${tf.version.tfjs} on the '${backend()}' backend`);
 
 // %% [markdown]
+// **Why the default backend.** A VAE training step is dominated by its matrix products (batches of 100 digits through layers of 784 and 256 units), which the native `tensorflow` backend computes several times faster than `wasm`; the project's peer benchmark (`bench/peer`) times one step on each backend. `initBackend()` takes `tensorflow` where it loads.
+
+// %% [markdown]
 // ## Configuration
 //
 // The default run is sized to re-execute in five to six minutes on a two-core machine: a network $784 \to 256 \to (20 \times 10)$ with a mirrored decoder, five epochs, two seeds, nine combinations of estimator and KL term. Setting the environment variable `VAE_CONFIG=full` before starting Jupyter switches to the network of the paper, $784 \to 512 \to 256 \to (20\times 10)$ and back, with 100 epochs and three seeds. That run takes hours; its cost is measured at the end.

@@ -24,8 +24,11 @@ import {
   compareAtEqualCost, tuneControlVariate, descendOnEstimates, ZooEntry, ZooRow, DescentEntry, DescentRun,
   barChart, lineChart, show, showMarkdown
 } from '../dist';
-await initBackend();
+await initBackend('wasm');
 console.log(`backend: ${backend()}`);
+
+// %% [markdown]
+// **Why `wasm` and not the default backend.** The estimators are compared on problems of a few categories, with many thousands of small gradient estimates, so the time goes to the fixed cost of each operation rather than to arithmetic, and that cost is smaller on TensorFlow.js's WebAssembly backend than on the native `tensorflow` one. The choice was made by measurement: `bench/notebook-backends.py` runs the whole notebook on each backend in interleaved rounds, and on this project's machines it finishes sooner on `wasm`. Only float rounding depends on the backend; the random numbers come from the project's own generator.
 
 // %% [markdown]
 // ## 1. The problems
