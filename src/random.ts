@@ -8,8 +8,13 @@
  *
  * The core is xoshiro128** (Blackman & Vigna, 2018): 128 bits of state, 32-bit
  * integer arithmetic only, fast in JavaScript and well tested statistically.
+ *
+ * Bulk draws (bits, uniforms, Gumbel) run in WebAssembly where it loads (noise-wasm.ts):
+ * the same steps and the same bits as the loops here, which stay as the reference and
+ * serve small calls and engines without WebAssembly.
  */
 import * as tf from '@tensorflow/tfjs';
+import { noiseKernelsFor } from './noise-wasm';
 import { fail } from './validate';
 
 /** A seed is either a whole number or a generator to draw from. */
@@ -101,7 +106,9 @@ export class Random {
   /** `n` draws of 32 random bits, as unsigned integers: the sequence of `nextUint32`. */
   bitsArray(n: number): Uint32Array {
     const out = new Uint32Array(checkCount('Random.bitsArray', n));
-    this.fill(out, (bits) => bits);
+    const wasm = noiseKernelsFor(n);
+    if (wasm) wasm.bits(this.s, out);
+    else this.fill(out, (bits) => bits);
     return out;
   }
 
@@ -130,7 +137,9 @@ export class Random {
 
   /** Fills `out` with uniform draws: the same sequence as calling `nextUniform` once per entry. */
   private fillUniform(out: Float32Array | Float64Array): void {
-    this.fill(out, toUniform);
+    const wasm = noiseKernelsFor(out.length);
+    if (wasm) wasm.uniforms(this.s, out);
+    else this.fill(out, toUniform);
   }
 
   /** `n` uniform draws strictly inside (0, 1). */
@@ -158,9 +167,14 @@ export class Random {
   /** `n` standard Gumbel draws, −log(−log u); finite because u is never 0 or 1. */
   gumbelArray(n: number): Float32Array {
     const out = new Float32Array(checkCount('Random.gumbelArray', n));
+    const wasm = noiseKernelsFor(n);
+    if (wasm) {
+      wasm.gumbel(this.s, out);
+      return out;
+    }
     // Uniforms first, then transformed in place: a uniform has 24 significant bits, so
     // float32 holds it exactly and the logs see the same double as before.
-    this.fillUniform(out);
+    this.fill(out, toUniform);
     for (let i = 0; i < out.length; i++) out[i] = -Math.log(-Math.log(out[i]));
     return out;
   }

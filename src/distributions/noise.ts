@@ -3,6 +3,7 @@
  * computed in float64 before upload, so every backend sees the same float32 values.
  */
 import * as tf from '@tensorflow/tfjs';
+import { noiseKernelsFor } from '../noise-wasm';
 import { Random } from '../random';
 
 /** Standard Gumbel noise −log(−log u), shape `shape`. */
@@ -17,7 +18,10 @@ export function gumbelNoise(rng: Random, shape: number[]): tf.Tensor {
  */
 export function logisticNoise(rng: Random, shape: number[]): tf.Tensor {
   const values = rng.uniformArray(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < values.length; i++) values[i] = Math.log(values[i]) - Math.log1p(-values[i]);
+  // In place, in WebAssembly for bulk draws (the same bits as this loop: noise-wasm.ts).
+  const wasm = noiseKernelsFor(values.length);
+  if (wasm) wasm.toLogistic(values, values);
+  else for (let i = 0; i < values.length; i++) values[i] = Math.log(values[i]) - Math.log1p(-values[i]);
   return tf.tensor(values, shape);
 }
 
