@@ -3,7 +3,7 @@
  *
  * TensorFlow.js seeds are not reliable across ops and backends (initialisers ignore
  * them; `multinomial` falls back to `Math.random`). So every random number in this
- * library is drawn here, in plain JavaScript, and uploaded as a tensor. The same seed
+ * library is drawn here, on the host, and uploaded as a tensor. The same seed
  * then gives bitwise-identical draws on the tensorflow, wasm and cpu backends.
  *
  * The core is xoshiro128** (Blackman & Vigna, 2018): 128 bits of state, 32-bit

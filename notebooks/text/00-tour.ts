@@ -33,7 +33,7 @@ console.log(`TensorFlow.js ${tf.version.tfjs} on the '${backend()}' backend`);
 //
 // its mean is the Euler–Mascheroni constant $\gamma \approx 0.5772$ and its variance is $\pi^2/6$.
 //
-// All randomness in this project comes from `Random`, a generator of our own that runs in plain JavaScript and uploads its draws as tensors. TensorFlow.js's own random ops are not reproducible across backends; ours give the same numbers, bit for bit, whatever the backend. The uniforms never touch 0 or 1, so $-\log(-\log U)$ is always finite.
+// All randomness in this project comes from `Random`, a generator of our own that runs on the host (in JavaScript, its bulk draws in a small WebAssembly module that gives the same bits) and uploads its draws as tensors. TensorFlow.js's own random ops are not reproducible across backends; ours give the same numbers, bit for bit, whatever the backend. The uniforms never touch 0 or 1, so $-\log(-\log U)$ is always finite.
 
 // %%
 const rng = new Random(2024);
