@@ -6,7 +6,9 @@ import * as tf from '@tensorflow/tfjs';
 import { Seed } from '../random';
 import { checkPositive, fail } from '../validate';
 import { checkTrailingShape, received, readStats, TensorInput, toFloatTensor } from './checks';
-import { gumbelNoise, keepInside } from './noise';
+import { concreteLogDensity as fusedConcreteLogDensity } from '../kernels/concrete-log-density';
+import { relaxedSoftmax } from '../kernels/relaxed-softmax';
+import { gumbelNoise } from './noise';
 import { ParameterizedDistribution } from './parameterized-distribution';
 import { LogitsOrProbs, SIMPLEX_TOLERANCE } from './parameters';
 
@@ -67,11 +69,8 @@ export class RelaxedOneHotCategorical extends ParameterizedDistribution {
    */
   sample(n: number, seed: Seed): tf.Tensor {
     const { rng, shape } = this.samplingSetup(n, seed);
-    return tf.tidy(() => {
-      const scores = tf.div(tf.add(this.params.perturbableLogits(), gumbelNoise(rng, shape)), this.temperature);
-      // Every backend's softmax subtracts the maximum first, so scores of order 1e4 (τ = 0.01) do not overflow.
-      return keepInside(tf.softmax(scores));
-    });
+    // keepInside(softmax((logits + G) / τ)), one kernel each way on cpu and wasm (src/kernels/relaxed-softmax.ts).
+    return tf.tidy(() => relaxedSoftmax(this.params.perturbableLogits(), gumbelNoise(rng, shape), this.temperature));
   }
 
   /**
@@ -108,30 +107,14 @@ export class RelaxedOneHotCategorical extends ParameterizedDistribution {
  * The Concrete log-density of `RelaxedOneHotCategorical.logProb`, without its check of x.
  * For points the library drew itself, which lie on the open simplex by construction:
  * the check runs several kernels over every point and a download. Not exported from
- * the package; users call `logProb`.
+ * the package; users call `logProb`. One kernel on cpu and wasm; the formula, op by op,
+ * is `concreteLogDensityReference` (src/kernels/concrete-log-density.ts).
  *
  * Shapes: alpha, normalised logits [...batchShape, K]; x [...sampleShape, ...batchShape, K]
  * → [...sampleShape, ...batchShape].
  */
 export function concreteLogDensity(alpha: tf.Tensor, x: tf.Tensor, temperature: number): tf.Tensor {
-  const K = alpha.shape[alpha.rank - 1], tau = temperature;
-  return tf.tidy(() => {
-    const logX = tf.log(x);
-    // Step 1: the constant, log Γ(K) + (K−1) log τ, in float64.
-    const constant = logFactorial(K - 1) + (K - 1) * Math.log(tau);
-    // Step 2: Σ_k (α_k − (τ+1) log x_k), the numerator of the density.
-    const numerator = tf.sum(tf.sub(alpha, tf.mul(tau + 1, logX)), -1);
-    // Step 3: K · log Σ_k exp(α_k − τ log x_k), the normaliser, by logsumexp.
-    const normaliser = tf.mul(K, tf.logSumExp(tf.sub(alpha, tf.mul(tau, logX)), -1));
-    return tf.add(tf.sub(numerator, normaliser), constant);
-  });
-}
-
-/** log n! as a float64 sum of logarithms (K is small, so the loop is cheap). */
-function logFactorial(n: number): number {
-  let total = 0;
-  for (let i = 2; i <= n; i++) total += Math.log(i);
-  return total;
+  return fusedConcreteLogDensity(alpha, x, temperature);
 }
 
 /** Every coordinate > 0 and finite, and every last-axis sum within 1e-4 of 1; one download. */

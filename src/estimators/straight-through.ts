@@ -3,6 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Received } from '../distributions/checks';
+import { straightThroughRound } from '../kernels/straight-through';
 import { fail } from '../validate';
 
 /**
@@ -14,8 +15,8 @@ import { fail } from '../validate';
  * holds NaN or ±∞ gives a row of NaN, never a one-hot vector: the error then surfaces
  * in the loss (which every estimator checks) instead of passing as a valid sample,
  * and no download is needed to find it. Backward:
- * the gradient with respect to `y` is the incoming gradient itself. TensorFlow.js has
- * no stopGradient, so the pair is written with tf.customGrad.
+ * the gradient with respect to `y` is the incoming gradient itself (one fused kernel
+ * each way on cpu and wasm, src/kernels/straight-through.ts).
  *
  * Shapes: `y` [..., K] → the same shape, float32. A `RelaxedBernoulli` sample of shape
  * [n, ...batchShape] has no event axis: add one with `y.expandDims(-1)` first, or
@@ -39,19 +40,9 @@ export function straightThrough(y: tf.Tensor): tf.Tensor {
   if (y.isDisposed) fail(fn, 'y', 'a live tensor', new Received('a disposed tensor'));
   if (y.rank < 1 || y.size === 0) fail(fn, 'y', 'a non-empty tensor of rank ≥ 1 (the last axis holds the event)', y);
   if (y.dtype !== 'float32') fail(fn, 'y', 'a float32 tensor', new Received(`a tensor of dtype ${y.dtype} and shape [${y.shape.join(', ')}]`));
-  return identityGradient(y);
+  // One kernel each way on cpu and wasm; its op-by-op reference is straightThroughRoundReference.
+  return straightThroughRound(y);
 }
-
-const identityGradient = tf.customGrad((...args) => {
-  const y = args[0] as tf.Tensor;
-  const K = y.shape[y.rank - 1];
-  // customGrad runs the forward pass inside tf.tidy, so the argmax is freed.
-  const hard = K === 1 ? tf.round(y) : tf.cast(tf.oneHot(tf.argMax(y, -1), K), 'float32');
-  // y − y is 0 where y is finite and NaN elsewhere; summed over the row, it marks the whole row.
-  const poison = tf.sum(tf.sub(y, y), -1, true);
-  return { value: tf.add(hard, poison), gradFunc: (dy: tf.Tensor) => tf.clone(dy) };
-  // (clone in gradFunc: the engine disposes what gradFunc returns, and dy is not ours to dispose.)
-});
 
 /**
  * x on the forward pass and a zero gradient on the backward pass, like TensorFlow's
