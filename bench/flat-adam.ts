@@ -1,130 +1,143 @@
 /**
- * Adam's share of a categorical-VAE step, and what one update over all the variables at
- * once would save. TensorFlow.js' `tf.train.adam` updates each variable on its own, with
- * about 14 kernels each (116 of the 342 kernels of a `trainVae` step of
- * `VAE_CONFIGS.small`, whose 8 variables are 4 weights and 4 biases). `FlatAdam` below
- * concatenates the gradients, runs the same elementwise formula once on the flat vector,
- * and splits the update back: about 40 kernels, whatever the number of variables.
+ * Adam's update alone, with the finiteness guard of a training step, for the variables of the categorical VAE (`VAE_CONFIGS.small`: 4
+ * weights and 4 biases, 505 304 parameters), on fixed gradients: `tf.train.adam` against
+ * the library's `Adam` (src/train/adam.ts) in each of its layouts, side by side in one
+ * process, in interleaved rounds, on every backend that loads.
  *
- * The formula and its order of operations are TensorFlow.js' own (the moments, then the
- * bias corrections 1 − β^t kept in float32, then m̂ / (√v̂ + ε) · (−lr) + θ), so every
- * element is computed by the same float32 operations: the check below trains both from
- * the same weights and noise and prints the largest difference of the weights.
+ * `tf.train.adam` (behind version 1's guard: each gradient summed, the sums added and read
+ * back) updates each variable with 14 kernels and uploads six scalars per variable and step; `Adam` keeps those scalars, tracks β^t on the host, and in the
+ * 'flat' layout runs the 14 kernels once on all the variables concatenated (its kept
+ * flat copy of the weights saves concatenating them again each step). The formula and
+ * its order of operations are TensorFlow.js', so the check below, after 20 steps from
+ * the same weights and gradients, finds every weight identical. bench/vae-step.ts times
+ * the same layouts inside the whole training step, which is how FASTEST_ADAM_LAYOUT was chosen.
  *
- * Run: node --import tsx bench/flat-adam.ts [--rounds 7] [--steps 15]
+ * A second table times the guard's read-back: the loss and the gradients' sum stacked
+ * and read once (version 1), against two scalar reads (`Adam.guardedStep`).
  *
- * A measurement only: `trainVae` makes its optimiser with `tf.train.adam`, which this
- * script replaces for a chunk of steps; the library itself is unchanged.
+ * Run: node --import tsx bench/flat-adam.ts [--rounds 15] [--steps 10]
  */
 import * as tf from '@tensorflow/tfjs';
 import { availableBackends, initBackend } from '../src/backend';
-import { CategoricalVae, trainVae, VAE_CONFIGS } from '../src/studies/categorical-vae';
-import { syntheticDigits } from './peer/synthetic-digits';
+import { Random } from '../src/random';
+import { Adam, ADAM_LAYOUTS } from '../src/train/adam';
 import { median, numberFlag } from './stats';
 
-const ROUNDS = numberFlag('--rounds', 7);
-const STEPS = numberFlag('--steps', 15);
-const BATCH = 100;
-const BETA1 = 0.9, BETA2 = 0.999;
+const ROUNDS = numberFlag('--rounds', 15);
+const STEPS = numberFlag('--steps', 10);
+const CHECK_STEPS = 20;
+/** The shapes of `CategoricalVae.variables()` for VAE_CONFIGS.small: encoder weights, encoder biases, decoder weights, decoder biases. */
+const SHAPES = [[784, 256], [256, 200], [256], [200], [200, 256], [256, 784], [256], [784]];
 
-/** Adam over the concatenation of all the gradients it is given (the subset of tf.Optimizer that trainVae calls). */
-class FlatAdam {
-  private m: tf.Variable | null = null;
-  private v: tf.Variable | null = null;
-  /** β^t in float32, as TensorFlow.js keeps it in a float32 variable. */
-  private accBeta1 = 1;
-  private accBeta2 = 1;
-  private readonly epsilon = tf.backend().epsilon();
+/** An optimiser under test: made over some variables, it applies one set of gradients. */
+type Make = (variables: tf.Variable[]) => { step: (grads: tf.Tensor[]) => void; dispose: () => void };
 
-  constructor(private readonly learningRate: number) {}
-
-  applyGradients(grads: tf.NamedTensorMap): void {
-    const names = Object.keys(grads);
-    const variables = names.map((name) => tf.engine().registeredVariables[name]);
-    this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(BETA1));
-    this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(BETA2));
-    tf.tidy(() => {
-      const g = tf.concat(names.map((name) => tf.reshape(grads[name], [-1])));
-      this.m ??= tf.variable(tf.zerosLike(g), false);
-      this.v ??= tf.variable(tf.zerosLike(g), false);
-      const m = tf.add(tf.mul(this.m, BETA1), tf.mul(g, 1 - BETA1));
-      const v = tf.add(tf.mul(this.v, BETA2), tf.mul(tf.square(g), 1 - BETA2));
-      const mHat = tf.div(m, Math.fround(1 - this.accBeta1));
-      const vHat = tf.div(v, Math.fround(1 - this.accBeta2));
-      const step = tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), this.epsilon)), -this.learningRate);
-      const pieces = tf.split(step, variables.map((x) => x.size));
-      variables.forEach((x, i) => x.assign(tf.add(tf.reshape(pieces[i], x.shape), x)));
-      this.m.assign(m);
-      this.v.assign(v);
-    });
-  }
-
-  dispose(): void {
-    tf.dispose([this.m!, this.v!].filter(Boolean));
-  }
-}
-
-const builtIn = tf.train.adam;
-const OPTIMISERS: [string, (lr: number) => tf.Optimizer][] = [
-  ['tf.train.adam', builtIn],
-  ['FlatAdam', (lr) => new FlatAdam(lr) as unknown as tf.Optimizer],
+const VARIANTS: [string, Make][] = [
+  ['tf.train.adam', (variables) => {
+    // Typed as the base class, whose applyGradients takes a map of gradients by name.
+    const adam: tf.Optimizer = tf.train.adam(1e-3);
+    const loss = tf.scalar(0);
+    return {
+      // Version 1's guard first, as trainVae ran it: the sum of each gradient, added, read back with the loss.
+      step: (grads) => tf.tidy(() => {
+        const [, sum] = tf.stack([loss, tf.addN(grads.map((g) => tf.sum(g)))]).dataSync();
+        if (Number.isFinite(sum)) adam.applyGradients(Object.fromEntries(variables.map((x, i) => [x.name, grads[i]])));
+      }),
+      dispose: () => { adam.dispose(); loss.dispose(); },
+    };
+  }],
+  ...ADAM_LAYOUTS.map((layout): [string, Make] => [`Adam, ${layout}`, (variables) => {
+    const adam = new Adam(variables, { learningRate: 1e-3, layout });
+    const loss = tf.scalar(0);
+    return {
+      step: (grads) => { adam.guardedStep(Object.fromEntries(variables.map((x, i) => [x.name, grads[i]])), loss); },
+      dispose: () => { adam.dispose(); loss.dispose(); },
+    };
+  }]),
 ];
 
-function withOptimiser<T>(make: (lr: number) => tf.Optimizer, f: () => T): T {
-  (tf.train as { adam: unknown }).adam = make;
-  try {
-    return f();
-  } finally {
-    (tf.train as { adam: unknown }).adam = builtIn;
-  }
+const PARAMETERS = SHAPES.reduce((n, shape) => n + shape.reduce((a, b) => a * b, 1), 0);
+const READ_REPEATS = 20;
+const readLines = [
+  `| backend | stacked, one read µs | two reads µs | two reads / stacked (median of ${ROUNDS} rounds) | range over rounds |`,
+  '|---|---:|---:|---:|---:|',
+];
+
+/** The loss and the sum of all gradient entries read back stacked (version 1) and as two scalars; one table row. */
+async function readBackRow(backend: string): Promise<string> {
+  const g = tf.tidy(() => new Random(1).normal([PARAMETERS])), loss = tf.scalar(1);
+  const ways: (() => void)[] = [
+    () => tf.tidy(() => { tf.stack([loss, tf.sum(g)]).dataSync(); }),
+    () => tf.tidy(() => { tf.sum(g).dataSync(); loss.dataSync(); }),
+  ];
+  const measure = (f: () => void) => {
+    const begin = performance.now();
+    for (let i = 0; i < READ_REPEATS; i++) f();
+    return (performance.now() - begin) / READ_REPEATS;
+  };
+  ways.forEach(measure); // warm-up
+  const times: number[][] = [[], []];
+  for (let r = 0; r < ROUNDS; r++) ways.forEach((f, w) => times[w].push(measure(f)));
+  tf.dispose([g, loss]);
+  const ratios = times[1].map((t, r) => t / times[0][r]);
+  const us = (t: number[]) => (median(t) * 1000).toPrecision(3);
+  return `| ${backend} | ${us(times[0])} | ${us(times[1])} | **${median(ratios).toFixed(3)}** | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} |`;
 }
 
-
 async function main(): Promise<void> {
-  const digits = syntheticDigits((STEPS + 1) * BATCH);
   const lines = [
-    `| backend | tf.train.adam ms | FlatAdam ms | FlatAdam / tf.train.adam (median of ${ROUNDS} rounds) | range over rounds | kernels per step | largest weight difference after ${STEPS} steps |`,
-    '|---|---:|---:|---:|---:|---:|---:|',
+    `| backend | variant | tf.train.adam ms | variant ms | variant / tf.train.adam (median of ${ROUNDS} rounds) | range over rounds | kernels per step | weights after ${CHECK_STEPS} steps |`,
+    '|---|---|---:|---:|---:|---:|---:|---|',
   ];
   for (const backend of availableBackends()) {
     await initBackend(backend);
-    const steps = backend === 'cpu' ? 3 : STEPS;
-    const chunk = { images: digits.images.subarray(0, (steps + 1) * BATCH * 784), labels: digits.labels.subarray(0, (steps + 1) * BATCH), count: (steps + 1) * BATCH };
-    const train = (vae: CategoricalVae, seed: number, data = chunk) => trainVae(vae, { train: data }, {
-      estimator: 'st-gumbel-softmax', kl: 'analytic', epochs: 1, temperature: 1, seed, recordEvery: 1,
+    const rng = new Random(0);
+    const start = SHAPES.map((shape) => rng.normalArray(shape.reduce((a, b) => a * b, 1)));
+    const gradients = Array.from({ length: 5 }, () => SHAPES.map((shape) => tf.tidy(() => rng.normal(shape))));
+    const fresh = () => start.map((values, i) => tf.tidy(() => tf.variable(tf.tensor(values, SHAPES[i]))));
+    // The same weights and gradients through every variant: are the weights the same after CHECK_STEPS steps?
+    const trained = VARIANTS.map(([, make]) => {
+      const variables = fresh(), optimiser = make(variables);
+      for (let t = 0; t < CHECK_STEPS; t++) optimiser.step(gradients[t % gradients.length]);
+      const weights = variables.map((x) => x.dataSync() as Float32Array);
+      optimiser.dispose();
+      tf.dispose(variables);
+      return weights;
     });
-    // Same weights, data and noise, one optimiser each: how far apart are the trained weights?
-    const trained = OPTIMISERS.map(([, make]) => {
-      const vae = new CategoricalVae({ ...VAE_CONFIGS.small, seed: 0 });
-      withOptimiser(make, () => train(vae, 0));
-      const values = vae.variables().map((x) => x.dataSync() as Float32Array);
-      vae.dispose();
-      return values;
+    const runners = VARIANTS.map(([, make]) => {
+      const variables = fresh(), optimiser = make(variables);
+      optimiser.step(gradients[0]); // the first step makes tf.train.adam's moments
+      return { variables, optimiser };
     });
-    let difference = 0;
-    trained[0].forEach((a, j) => a.forEach((x, i) => { difference = Math.max(difference, Math.abs(x - trained[1][j][i])); }));
-
-    const vae = new CategoricalVae({ ...VAE_CONFIGS.small, seed: 0 });
-    let seed = 1;
-    const measure = () => { const r = train(vae, seed++); return (r.at(-1)!.seconds - r[0].seconds) / steps; };
-    for (const [, make] of OPTIMISERS) withOptimiser(make, measure); // warm-up
-    const times: number[][] = OPTIMISERS.map(() => []);
-    for (let r = 0; r < ROUNDS; r++) OPTIMISERS.forEach(([, make], o) => times[o].push(withOptimiser(make, measure)));
-    const ratios = times[1].map((t, r) => t / times[0][r]);
-    // Kernels of one step: a 3-step chunk minus a 2-step chunk (each pays Adam's set-up once).
+    const steps = backend === 'cpu' ? 2 : STEPS;
+    const measure = (v: number) => {
+      const begin = performance.now();
+      for (let t = 0; t < steps; t++) runners[v].optimiser.step(gradients[t % gradients.length]);
+      return (performance.now() - begin) / 1000 / steps;
+    };
+    VARIANTS.forEach((_, v) => measure(v)); // warm-up
+    const times: number[][] = VARIANTS.map(() => []);
+    for (let r = 0; r < ROUNDS; r++) VARIANTS.forEach((_, v) => times[v].push(measure(v)));
+    // One variant after the other: tf.profile returns one shared object, which the next call overwrites.
     const kernels: number[] = [];
-    for (const [, make] of OPTIMISERS) {
-      const count = async (n: number) => (await tf.profile(() => withOptimiser(make, () => { train(vae, seed++, { ...chunk, count: n * BATCH, images: chunk.images.subarray(0, n * BATCH * 784) }); }))).kernels.length;
-      const three = await count(3), two = await count(2);
-      kernels.push(three - two);
-    }
-    vae.dispose();
+    for (const runner of runners) kernels.push((await tf.profile(() => runner.optimiser.step(gradients[0]))).kernels.length);
+    runners.forEach(({ variables, optimiser }) => { optimiser.dispose(); tf.dispose(variables); });
+    tf.dispose(gradients);
+    readLines.push(await readBackRow(backend));
     const ms = (t: number[]) => (median(t) * 1000).toPrecision(3);
-    lines.push(`| ${backend} | ${ms(times[0])} | ${ms(times[1])} | **${median(ratios).toFixed(3)}** | ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} | ${kernels.join(' → ')} | ${difference.toExponential(1)} |`);
-    console.error(lines.at(-1));
+    VARIANTS.forEach(([name], v) => {
+      const ratios = times[v].map((t, r) => t / times[0][r]);
+      let worst = 0;
+      trained[0].forEach((a, j) => a.forEach((x, i) => { worst = Math.max(worst, Math.abs(x - trained[v][j][i])); }));
+      lines.push(`| ${backend} | ${name} | ${ms(times[0])} | ${ms(times[v])} | **${median(ratios).toFixed(3)}** | ` +
+        `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} | ${kernels[v]} | ${worst === 0 ? 'identical' : worst.toExponential(1)} |`);
+      console.error(lines.at(-1));
+    });
   }
-  console.log(`\nAdam in a trainVae step (VAE_CONFIGS.small, ST-GS, analytic KL, batch 100): ${ROUNDS} interleaved rounds, ${STEPS} steps a chunk (cpu: 3)\n`);
+  console.log(`\nAdam alone on the VAE's 8 variables: each optimiser against tf.train.adam, ${ROUNDS} interleaved rounds of ${STEPS} steps (cpu: 2)\n`);
   console.log(lines.join('\n'));
+  console.log(`\nThe guard's read-back of two scalars (a loss, and the sum of ${PARAMETERS} gradient entries): ${READ_REPEATS} reads a round, ${ROUNDS} interleaved rounds\n`);
+  console.log(readLines.join('\n'));
 }
 
 main().catch((error) => {

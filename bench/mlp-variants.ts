@@ -5,22 +5,31 @@
  * 100, `VAE_CONFIGS.small`), and a forward pass without the tape (as `evaluateVae` runs
  * one). Each variant is first checked to give the reference's objective and gradients.
  *
- * - 'library': `Mlp.apply` as it is, whose relu has the gradient dy · sign(relu(x)):
+ * - 'library': `Mlp.apply` as it is: each layer's bias and relu one custom-gradient op,
+ *   whose backward pass is tf.add's less its two reshapes and relu's as dy · sign(relu(x)),
  *   TensorFlow.js' dy · step(x) value for value (1 where x > 0, 0 where x ≤ 0) in two
- *   kernels; tfjs-node builds `step` from six ops and two uploads.
+ *   kernels (tfjs-node builds `step` from six ops and two uploads).
  * - 'fused': `tf.fused.matMul` with bias and activation. Under the gradient tape
  *   TensorFlow.js fuses only a linear activation (its fused op has no relu gradient), so
  *   in training the relu layers still run unfused; only the linear output layers fuse.
  *   On the tensorflow backend the fused kernel is itself matMul, add and activation.
  *   Measured slower or no faster, so the library does not use it.
+ * - 'explicit transposes': each layer one custom-gradient op whose backward pass
+ *   multiplies by tf.transpose(W) and tf.transpose(h) instead of matMul's transpose
+ *   flags (TensorFlow.js' own matMul gradient), and computes the input's gradient even
+ *   for the first layer (a custom gradient is not lazy). On `wasm` a matMul with a
+ *   transpose flag is many times slower than a transpose and a plain matMul; the sums
+ *   then run in another order, so on `wasm` the gradients differ at float32 rounding
+ *   (the last column). Identical on `cpu` and `tensorflow`. Measured only: the VAE's
+ *   backend is `tensorflow`, and the library keeps wasm's numbers as they are.
  *
- * Run: node --import tsx bench/mlp-variants.ts [--rounds 7] [--steps 15]
+ * Run: node --import tsx bench/mlp-variants.ts [--rounds 7] [--steps 15] [--backends tensorflow,wasm]
  *
  * The variants are swapped in by replacing `Mlp.prototype.apply` for a chunk of steps,
  * so the rest of the step is the library's own.
  */
 import * as tf from '@tensorflow/tfjs';
-import { availableBackends, initBackend } from '../src/backend';
+import { availableBackends, BackendName, initBackend } from '../src/backend';
 import { Random } from '../src/random';
 import { CategoricalVae, Mlp, trainVae, vaeObjective, VAE_CONFIGS } from '../src/studies/categorical-vae';
 import { syntheticDigits } from './peer/synthetic-digits';
@@ -28,6 +37,8 @@ import { median, numberFlag } from './stats';
 
 const ROUNDS = numberFlag('--rounds', 7);
 const STEPS = numberFlag('--steps', 15);
+const backendsFlag = process.argv.indexOf('--backends');
+const BACKENDS = backendsFlag >= 0 ? process.argv[backendsFlag + 1].split(',') as BackendName[] : availableBackends();
 const BATCH = 100;
 
 type Forward = (mlp: Mlp, x: tf.Tensor2D) => tf.Tensor2D;
@@ -56,7 +67,32 @@ const original = Mlp.prototype.apply;
 /** The library's own forward pass. */
 const library: Forward = (mlp, x) => original.call(mlp, x);
 
-const VARIANTS: [string, Forward][] = [['op-by-op', opByOp], ['library', library], ['fused', fused]];
+/** A layer act(h·W + b) whose gradient multiplies by explicit transposes. */
+const transposedLayer = (relu: boolean) => tf.customGrad((...args) => {
+  const [h, w, b, save] = args as unknown as [tf.Tensor2D, tf.Tensor2D, tf.Tensor, tf.GradSaveFunc];
+  const z = tf.add(tf.matMul(h, w), b);
+  const y = relu ? tf.relu(z) : z;
+  save([h, w, y]);
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, [input, weights, output]: tf.Tensor[]) => {
+      const dz = (relu ? tf.mul(dy, tf.sign(output)) : tf.clone(dy)) as tf.Tensor2D;
+      return [tf.matMul(dz, tf.transpose(weights as tf.Tensor2D)), tf.matMul(tf.transpose(input as tf.Tensor2D), dz), tf.sum(dz, 0)];
+    },
+  };
+}) as unknown as (h: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor) => tf.Tensor2D;
+const hiddenTransposed = transposedLayer(true), outputTransposed = transposedLayer(false);
+
+/** Each layer as one op whose gradient uses tf.transpose instead of matMul's transpose flags. */
+const explicitTransposes: Forward = (mlp, x) => tf.tidy(() => {
+  let h: tf.Tensor2D = x;
+  mlp.weights.forEach((w, i) => {
+    h = (i + 1 < mlp.weights.length ? hiddenTransposed : outputTransposed)(h, w as tf.Tensor2D, mlp.biases[i]);
+  });
+  return h;
+});
+
+const VARIANTS: [string, Forward][] = [['op-by-op', opByOp], ['library', library], ['fused', fused], ['explicit transposes', explicitTransposes]];
 
 function withForward<T>(forward: Forward, f: () => T): T {
   Mlp.prototype.apply = function (this: Mlp, x: tf.Tensor2D) { return forward(this, x); };
@@ -101,7 +137,7 @@ async function main(): Promise<void> {
     `| backend | what | variant | op-by-op ms | variant ms | variant / op-by-op (median of ${ROUNDS} rounds) | range over rounds | kernels op-by-op → variant | objective − reference | largest gradient difference |`,
     '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const backend of availableBackends()) {
+  for (const backend of BACKENDS) {
     await initBackend(backend);
     const vae = new CategoricalVae({ ...VAE_CONFIGS.small, seed: 0 });
     const x = tf.tensor2d(digits.images.subarray(0, BATCH * 784), [BATCH, 784]);

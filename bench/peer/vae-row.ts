@@ -7,7 +7,7 @@
  * Same work on every side: the same weights (the TS model's, written to files the
  * Python peers load), the same synthetic binary digits (synthetic-digits.ts), and per
  * step a batch gather, fresh Gumbel noise, forward and backward, the finiteness test of
- * the loss and of the sum of all gradients with one read to the host, then Adam. Before
+ * the loss and of the sum of all gradients read back to the host, then Adam. Before
  * any timing, every peer evaluates the loss and gradients at the TS side's first batch
  * and noise, and the report prints how far they are from ours.
  */

@@ -88,7 +88,8 @@ export class CategoricalVae {
       fail(fn, 'z', `a tensor of shape [b, ${this.numLatents}, ${this.numCategories}] or [b, ${latent}]`, z);
     }
     checkTensor(fn, 'z', z, z.shape);
-    return tf.tidy(() => this.decoder.apply(tf.reshape(z, [z.shape[0], latent]) as tf.Tensor2D));
+    // A reshape is a kernel on some backends: none when z is already [b, N·K].
+    return tf.tidy(() => this.decoder.apply(z.rank === 2 ? z as tf.Tensor2D : tf.reshape(z, [z.shape[0], latent]) as tf.Tensor2D));
   }
 
   /**

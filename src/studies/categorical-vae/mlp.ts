@@ -25,17 +25,32 @@ export function checkLayerSizes(fn: string, arg: string, sizes: unknown): number
 }
 
 /**
- * ReLU whose gradient is dy · sign(relu(x)): value for value the dy · step(x) that
- * TensorFlow.js' own relu gives (1 where x > 0, 0 where x ≤ 0), in two backward kernels
- * instead of three, and without `step`, which the tensorflow backend builds from six ops
- * and two uploads. bench/mlp-variants.ts measures the VAE training step against tf.relu.
+ * A hidden layer's bias and ReLU, relu(z + b) for z = x·W [n, m] and b [m], with its
+ * gradient written out: the values that tf.add and tf.relu give, without the two
+ * reshapes of tf.add's gradient (kernels on the tensorflow backend). ReLU's gradient is
+ * dy · sign(relu(·)), value for value TensorFlow.js' dy · step(·) (1 where the input is
+ * > 0, 0 where it is ≤ 0) without `step`, which the tensorflow backend builds from six
+ * ops and two uploads. bench/mlp-variants.ts and bench/vae-step.ts time the VAE step.
  */
-const relu = tf.customGrad((...args) => {
-  const save = args[1] as unknown as tf.GradSaveFunc;
-  const y = tf.relu(args[0] as tf.Tensor);
+const biasRelu = tf.customGrad((...args) => {
+  const [z, b, save] = args as unknown as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  const y = tf.relu(tf.add(z, b));
   save([y]);
-  return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.sign(saved[0])) };
-}) as (x: tf.Tensor2D) => tf.Tensor2D;
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, [output]: tf.Tensor[]) => {
+      const dz = tf.mul(dy, tf.sign(output));
+      return [dz, tf.sum(dz, 0)];
+    },
+  };
+}) as (z: tf.Tensor2D, b: tf.Tensor) => tf.Tensor2D;
+
+/** The output layer's bias, z + b, with tf.add's gradient less its two reshapes (dy, and dy summed over the batch). */
+const bias = tf.customGrad((...args) => {
+  const [z, b] = args as unknown as [tf.Tensor, tf.Tensor];
+  // clone: the engine disposes what gradFunc returns, and dy is not ours to dispose.
+  return { value: tf.add(z, b), gradFunc: (dy: tf.Tensor) => [tf.clone(dy), tf.sum(dy, 0)] };
+}) as (z: tf.Tensor2D, b: tf.Tensor) => tf.Tensor2D;
 
 /**
  * Dense layers `sizes[0] → sizes[1] → … → sizes[last]`, ReLU between them, linear output.
@@ -79,8 +94,8 @@ export class Mlp {
     return tf.tidy(() => {
       let h: tf.Tensor2D = x;
       this.weights.forEach((w, i) => {
-        h = tf.add(tf.matMul(h, w as tf.Tensor2D), this.biases[i]);
-        if (i + 1 < this.weights.length) h = relu(h);
+        const z = tf.matMul(h, w as tf.Tensor2D) as tf.Tensor2D;
+        h = i + 1 < this.weights.length ? biasRelu(z, this.biases[i]) : bias(z, this.biases[i]);
       });
       return h;
     });

@@ -40,7 +40,9 @@ import { categoricalLogRatio } from '../../estimators/entropy/problem';
 import { MAX_CONDITIONAL_NOISE } from '../../estimators/gumbel-rao';
 import { stopGradient, straightThrough } from '../../estimators/straight-through';
 import { checkBudget, checkPositive, fail } from '../../validate';
+import { meanAnalyticKL } from './analytic-kl-mean';
 import { CategoricalVae, checkVae } from './categorical-vae';
+import { dataLogLikelihood, meanNegativeLogLikelihood } from './data-likelihood';
 import { checkTensor, checkTensorValues } from './checks';
 import { checkObjectiveOptions, VAE_KL_TERMS, VaeKlTerm, VaeObjectiveOptions } from './objective-options';
 import { gumbelRaoCodes, reinmaxCodes, straightThroughCodes } from './straight-through-codes';
@@ -82,27 +84,33 @@ export function vaeObjective(model: CategoricalVae, x: tf.Tensor2D, options: Vae
     const y = relaxedCodes || o.kl !== 'analytic'
       ? new RelaxedOneHotCategorical({ logits: logPi, temperature: o.temperature, validateArgs: false }).sample(S, o.rng) : null;
     const z = relaxedCodes ? (o.estimator === 'gumbel-softmax' ? y! : straightThrough(y!)) : exactCodes(logits, o);
-    // log p(x | z_s) for every sample: [S, b].
-    const xs = tf.tile(x, [S, 1]);
-    const recon = tf.reshape(model.logLikelihood(xs, model.decode(tf.reshape(z, [S * b, N * K]))), [S, b]);
+    // The decoder's pixel logits for every sample, [S·b, D]. (A tile of one copy would be a kernel for nothing.)
+    const xs = S === 1 ? x : tf.tile(x, [S, 1]);
+    const pixelLogits = model.decode(tf.reshape(z, [S * b, N * K]));
+    // The analytic KL reads the log π above instead of recomputing it (the same values and gradient).
+    const klMean = () => (o.kl === 'analytic' ? meanAnalyticKL(logits, logPi) : tf.mean(klTerm(logits, y, o.kl, o.temperature, o.priorTemperature)));
+    if (o.estimator !== 'vimco' && o.estimator !== 'reinforce') {
+      // mean −log p(x | z_s) + KL; addN, not add: the same sum, and its gradient passes dy on without add's two reshapes.
+      return tf.addN([meanNegativeLogLikelihood(xs, pixelLogits), klMean()]) as tf.Scalar;
+    }
+    const recon = tf.reshape(dataLogLikelihood(xs, pixelLogits), [S, b]); // log p(x | z_s): [S, b]
     if (o.estimator === 'vimco') {
       const logQ = tf.sum(tf.mul(z, logPi), [2, 3]); // Σ_n log q(ẑ_n | x): [S, b]
       return vimcoSurrogate(tf.sub(tf.add(recon, model.priorLogProb), logQ), logQ);
     }
-    const losses = tf.neg(recon); // f_s = −log p(x | z_s)
-    let objective = tf.add(tf.mean(losses), tf.mean(klTerm(logits, y, o.kl, o.temperature, o.priorTemperature)));
-    if (o.estimator === 'reinforce') {
-      // Σ_n log q(ẑ_n | x) [S, b]: the score's integrand; the weights carry no gradient.
-      const logQ = tf.sum(tf.mul(z, logPi), [2, 3]);
-      const weights = stopGradient(centredLosses(losses, o.baseline)); // per datum, over its S samples
-      const score = tf.mean(tf.mul(weights, logQ));
-      // score − stop(score) is 0 in value and has the score-function gradient, so the
-      // surrogate's value stays the objective while its gradient gains the encoder term.
-      objective = tf.add(objective, tf.sub(score, stopGradient(score)));
-      // The moving average moves after its use, so a step never baselines with its own losses.
-      if (o.baseline instanceof MovingAverageBaseline) o.baseline.update(tf.mean(losses).dataSync()[0]);
-    }
-    return objective as tf.Scalar;
+    // REINFORCE: the per-sample losses f_s = −log p(x | z_s) also weight the score.
+    const losses = tf.neg(recon);
+    const objective = tf.addN([tf.mean(losses), klMean()]);
+    // Σ_n log q(ẑ_n | x) [S, b]: the score's integrand; the weights carry no gradient.
+    const logQ = tf.sum(tf.mul(z, logPi), [2, 3]);
+    const weights = stopGradient(centredLosses(losses, o.baseline)); // per datum, over its S samples
+    const score = tf.mean(tf.mul(weights, logQ));
+    // score − stop(score) is 0 in value and has the score-function gradient, so the
+    // surrogate's value stays the objective while its gradient gains the encoder term.
+    const surrogate = tf.add(objective, tf.sub(score, stopGradient(score))) as tf.Scalar;
+    // The moving average moves after its use, so a step never baselines with its own losses.
+    if (o.baseline instanceof MovingAverageBaseline) o.baseline.update(tf.mean(losses).dataSync()[0]);
+    return surrogate;
   });
 }
 
@@ -165,10 +173,13 @@ export function vaeKlTerm(
 function klTerm(logits: tf.Tensor, y: tf.Tensor | null, kl: VaeKlTerm, temperature: number, priorTemperature: number): tf.Tensor {
   const K = logits.shape[logits.rank - 1];
   return tf.tidy(() => {
-    const logPrior = tf.fill([K], -Math.log(K)); // the uniform prior
+    // The uniform prior. The Concrete density reads K from its logits [K]; the log-mass
+    // terms take one value broadcast over the classes (an upload, not a kernel).
+    if (kl === 'concrete-monte-carlo') {
+      return tf.sum(concreteLogRatio(tf.logSoftmax(logits), tf.fill([K], -Math.log(K)), y!, temperature, priorTemperature), -1);
+    }
+    const logPrior = tf.scalar(-Math.log(K));
     if (kl === 'analytic') return tf.sum(analyticLogRatio(logits, logPrior), -1);
-    const logPi = tf.logSoftmax(logits);
-    if (kl === 'relaxed-log-mass') return tf.sum(tf.mul(y!, categoricalLogRatio(logPi, logPrior)), [-2, -1]);
-    return tf.sum(concreteLogRatio(logPi, logPrior, y!, temperature, priorTemperature), -1);
+    return tf.sum(tf.mul(y!, categoricalLogRatio(tf.logSoftmax(logits), logPrior)), [-2, -1]);
   });
 }

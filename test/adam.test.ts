@@ -1,0 +1,156 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../src/backend';
+import { Random } from '../src/random';
+import { Adam, ADAM_LAYOUTS, AdamLayout } from '../src/train/adam';
+import { refusedBy } from './refused-by';
+
+before(async () => {
+  await initBackend();
+});
+
+/** Shapes of every rank the layouts treat differently: matrices, vectors, a scalar. */
+const SHAPES = [[7, 5], [5], [3, 2, 2], [], [11]];
+
+/** Fresh variables with the same starting values for each optimiser. */
+function variablesFrom(values: Float32Array[]): tf.Variable[] {
+  return values.map((v, i) => tf.tidy(() => tf.variable(tf.tensor(v, SHAPES[i]))));
+}
+
+/**
+ * Gradients that exercise every branch of the formula: normal draws over several orders
+ * of magnitude, exact zeros (a moment that stays 0), and a step that changes sign.
+ */
+function gradientsAt(step: number, rng: Random): Float32Array[] {
+  return SHAPES.map((shape) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const g = rng.normalArray(n).map((x, i) => x * 10 ** ((i % 7) - 3));
+    if (n > 2) g[0] = 0;
+    if (step % 5 === 4) g.forEach((x, i) => { g[i] = -x; });
+    return g;
+  });
+}
+
+/** Trains from the same start with tf.train.adam and with Adam in `layout`; returns both sets of weights. */
+function trainBoth(layout: AdamLayout, options: { learningRate: number; beta1?: number; beta2?: number; epsilon?: number }, steps: number): Float32Array[][] {
+  const start = SHAPES.map((shape) => new Random(1).normalArray(shape.reduce((a, b) => a * b, 1)));
+  const gradientSeries = Array.from({ length: steps }, (_, t) => gradientsAt(t, new Random(100 + t)));
+  const ours = variablesFrom(start), theirs = variablesFrom(start);
+  const adam = new Adam(ours, { ...options, layout });
+  // Typed as the base class, whose applyGradients takes a map of gradients by name.
+  const builtIn: tf.Optimizer = tf.train.adam(options.learningRate, options.beta1, options.beta2, options.epsilon);
+  for (const values of gradientSeries) {
+    tf.tidy(() => {
+      const grads = values.map((v, i) => tf.tensor(v, SHAPES[i]));
+      const named = (vars: tf.Variable[]) => Object.fromEntries(vars.map((x, i) => [x.name, grads[i]]));
+      const result = adam.guardedStep(named(ours), tf.scalar(1));
+      assert.deepEqual(result, { loss: 1, gradientsFinite: true, applied: true });
+      builtIn.applyGradients(named(theirs));
+    });
+  }
+  const read = (vars: tf.Variable[]) => vars.map((x) => x.dataSync() as Float32Array);
+  const weights = [read(ours), read(theirs)];
+  adam.dispose();
+  builtIn.dispose();
+  tf.dispose([...ours, ...theirs]);
+  return weights;
+}
+
+for (const layout of ADAM_LAYOUTS) {
+  test(`Adam in layout '${layout}' gives tf.train.adam's weights bit for bit over 20 steps`, () => {
+    const before = tf.memory().numTensors;
+    for (const options of [{ learningRate: 1e-3 }, { learningRate: 0.05, beta1: 0.5, beta2: 0.9, epsilon: 1e-4 }]) {
+      const [ours, theirs] = trainBoth(layout, options, 20);
+      ours.forEach((w, i) => assert.deepEqual(Array.from(w), Array.from(theirs[i]), `variable ${i}, options ${JSON.stringify(options)}`));
+      // The weights moved, so the comparison is not between two untouched copies.
+      assert.ok(ours[0].some((x, i) => x !== new Random(1).normalArray(35)[i]));
+    }
+    assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+  });
+}
+
+test('a step with a NaN or infinite gradient, or a NaN loss, is refused and changes nothing; the next finite step still matches', () => {
+  const rng = new Random(5);
+  const start = SHAPES.map((shape) => rng.normalArray(shape.reduce((a, b) => a * b, 1)));
+  for (const layout of ADAM_LAYOUTS) {
+    const ours = variablesFrom(start), theirs = variablesFrom(start);
+    const adam = new Adam(ours, { learningRate: 0.01, layout });
+    const builtIn: tf.Optimizer = tf.train.adam(0.01);
+    const step = (values: Float32Array[], loss: number) => tf.tidy(() => {
+      const grads = values.map((v, i) => tf.tensor(v, SHAPES[i]));
+      return adam.guardedStep(Object.fromEntries(ours.map((x, i) => [x.name, grads[i]])), tf.scalar(loss));
+    });
+    const good = gradientsAt(0, new Random(6));
+    const before = tf.memory().numTensors;
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const values = good.map((g) => g.slice());
+      values[1][2] = bad;
+      assert.deepEqual(step(values, 3), { loss: 3, gradientsFinite: false, applied: false });
+    }
+    assert.deepEqual(step(good, NaN), { loss: NaN, gradientsFinite: true, applied: false });
+    assert.equal(tf.memory().numTensors, before, 'a refused step leaves no tensor behind');
+    ours.forEach((x, i) => assert.deepEqual(Array.from(x.dataSync()), Array.from(start[i]), `${layout}: variable ${i} unchanged`));
+    // The refused steps did not advance β^t or the moments: one good step equals tf.train.adam's first.
+    step(good, 1);
+    tf.tidy(() => builtIn.applyGradients(Object.fromEntries(theirs.map((x, i) => [x.name, tf.tensor(good[i], SHAPES[i])]))));
+    ours.forEach((x, i) => assert.deepEqual(Array.from(x.dataSync()), Array.from(theirs[i].dataSync()), `${layout}: variable ${i}`));
+    adam.dispose();
+    builtIn.dispose();
+    tf.dispose([...ours, ...theirs]);
+  }
+});
+
+test('a variable assigned between steps is read afresh: the steps after it still match tf.train.adam', () => {
+  const rng = new Random(12);
+  const start = SHAPES.map((shape) => rng.normalArray(shape.reduce((a, b) => a * b, 1)));
+  const ours = variablesFrom(start), theirs = variablesFrom(start);
+  const adam = new Adam(ours, { learningRate: 0.01, layout: 'flat' });
+  const builtIn: tf.Optimizer = tf.train.adam(0.01);
+  for (let t = 0; t < 6; t++) {
+    if (t === 3) {
+      // Someone else moves a weight, as a user's callback might between two steps.
+      const moved = new Random(13).normalArray(35);
+      [ours[0], theirs[0]].forEach((x) => tf.tidy(() => x.assign(tf.tensor(moved, SHAPES[0]))));
+    }
+    tf.tidy(() => {
+      const grads = gradientsAt(t, new Random(200 + t)).map((v, i) => tf.tensor(v, SHAPES[i]));
+      adam.guardedStep(Object.fromEntries(ours.map((x, i) => [x.name, grads[i]])), tf.scalar(0));
+      builtIn.applyGradients(Object.fromEntries(theirs.map((x, i) => [x.name, grads[i]])));
+    });
+  }
+  ours.forEach((x, i) => assert.deepEqual(Array.from(x.dataSync()), Array.from(theirs[i].dataSync()), `variable ${i}`));
+  adam.dispose();
+  builtIn.dispose();
+  tf.dispose([...ours, ...theirs]);
+});
+
+test('bad arguments are refused by name and leave no tensor behind', () => {
+  const w = tf.variable(tf.zeros([2, 3])), b = tf.variable(tf.zeros([3]));
+  const notVariable = tf.zeros([2]), wrongShape = tf.ones([2]);
+  refusedBy('Adam', () => new Adam([], { learningRate: 0.1 }));
+  refusedBy('Adam', () => new Adam([w, w], { learningRate: 0.1 }));
+  refusedBy('Adam', () => new Adam([w, notVariable as tf.Variable], { learningRate: 0.1 }));
+  refusedBy('Adam', () => new Adam([w], null as never));
+  for (const learningRate of [0, -1, NaN, Infinity]) refusedBy('Adam', () => new Adam([w], { learningRate }));
+  for (const beta1 of [1, -0.1, NaN]) refusedBy('Adam', () => new Adam([w], { learningRate: 0.1, beta1 }));
+  refusedBy('Adam', () => new Adam([w], { learningRate: 0.1, beta2: 1.5 }));
+  refusedBy('Adam', () => new Adam([w], { learningRate: 0.1, epsilon: 0 }));
+  refusedBy('Adam', () => new Adam([w], { learningRate: 0.1, layout: 'diagonal' as never }));
+  const adam = new Adam([w, b], { learningRate: 0.1 });
+  const loss = tf.scalar(1), gw = tf.ones([2, 3]), gb = tf.ones([3]);
+  refusedBy('Adam.guardedStep', () => adam.guardedStep(null as never, loss));
+  refusedBy('Adam.guardedStep', () => adam.guardedStep({ [w.name]: gw }, loss));
+  refusedBy('Adam.guardedStep', () => adam.guardedStep({ [w.name]: gw, [b.name]: wrongShape }, loss));
+  refusedBy('Adam.guardedStep', () => adam.guardedStep({ [w.name]: gw, [b.name]: gb }, wrongShape as tf.Scalar));
+  // The refused calls changed nothing.
+  assert.deepEqual(Array.from(w.dataSync()), [0, 0, 0, 0, 0, 0]);
+  adam.dispose();
+  refusedBy('Adam.guardedStep', () => adam.guardedStep({ [w.name]: gw, [b.name]: gb }, loss));
+  // A variable disposed under a live optimiser is named, not read.
+  const other = new Adam([w, b], { learningRate: 0.1 });
+  b.dispose();
+  refusedBy('Adam.guardedStep', () => other.guardedStep({ [w.name]: gw, [b.name]: gb }, loss));
+  other.dispose();
+  tf.dispose([w, loss, gw, gb, notVariable, wrongShape]);
+});
