@@ -4,7 +4,7 @@
  * in interleaved rounds (the order of the two paths alternates from round to round), with
  * `setWasmNoise` switching between them:
  *
- * 1. host only: bitsArray, uniformArray, gumbelArray and logisticNoise (the cpu backend,
+ * 1. host only: bitsArray, uniformArray, gumbelArray, normalArray and logisticNoise (the cpu backend,
  *    whose upload keeps the array as it is) for n = 3 … 200 000 draws a call;
  * 2. the crossing for small n: Random's JavaScript path against a direct call of the
  *    kernels (state synced in and out, output copied), which sets WASM_MIN_DRAWS;
@@ -34,6 +34,7 @@ const KINDS: [string, Draw][] = [
   ['bits', (rng, n) => rng.bitsArray(n)],
   ['uniform', (rng, n) => rng.uniformArray(n)],
   ['Gumbel', (rng, n) => rng.gumbelArray(n)],
+  ['normal', (rng, n) => rng.normalArray(n)],
   ['logistic', (rng, n) => { const t = logisticNoise(rng, [n]); const v = t.dataSync() as Float32Array; t.dispose(); return v; }],
 ];
 

@@ -1,8 +1,8 @@
 /**
- * Bulk noise in WebAssembly: the xoshiro128** steps and the uniform, Gumbel and logistic
- * transforms of `Random` (wasm/noise.wat), bit-identical to its JavaScript and faster
- * from a few dozen draws a call: from a few thousand, about 2× for bits and uniforms and
- * 4–5× for Gumbel and logistic draws (bench/noise.ts).
+ * Bulk noise in WebAssembly: the xoshiro128** steps and the uniform, Gumbel, logistic and
+ * normal transforms of `Random` (wasm/noise.wat), bit-identical to its JavaScript and
+ * faster from a few dozen draws a call: from a few thousand, about 2× for bits and
+ * uniforms, 3× for normal and 4–5× for Gumbel and logistic draws (bench/noise.ts).
  *
  * The module is compiled once, synchronously, on first use. Where WebAssembly or its SIMD
  * is missing, or compiling is forbidden (a content security policy), `noiseKernelsFor`
@@ -30,6 +30,13 @@ export interface NoiseKernels {
   toGumbel(u: Float32Array, out: Float32Array): void;
   /** out[i] = log u[i] − log1p(−u[i]) in float32, for u on the uniforms' grid (`out` may be `u`). */
   toLogistic(u: Float32Array, out: Float32Array): void;
+  /**
+   * Box–Muller normals from pairs of uniforms on the grid (u of even length, `out` as long,
+   * `out` may be `u`): √(−2 log u[2i]) · (cos 2πu[2i+1], sin 2πu[2i+1]) in float32, as
+   * Random.normalArray makes them, except that out[2i] is NaN where the pair must be
+   * recomputed in JavaScript (see wasm/noise.wat).
+   */
+  toNormal(u: Float32Array, out: Float32Array): void;
 }
 
 /** What the module exports (wasm/noise.wat). */
@@ -42,6 +49,7 @@ interface NoiseExports {
   gumbel(n: number): void;
   toGumbel(n: number): void;
   toLogistic(n: number): void;
+  toNormal(n: number): void;
 }
 
 /** The part of the WebAssembly API used here (the build's lib has no DOM types). */
@@ -123,5 +131,6 @@ function wrap(wasm: NoiseExports): NoiseKernels {
     gumbel: draw(wasm.gumbel, asFloats),
     toGumbel: transform(wasm.toGumbel),
     toLogistic: transform(wasm.toLogistic),
+    toNormal: transform(wasm.toNormal),
   };
 }

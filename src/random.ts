@@ -9,9 +9,9 @@
  * The core is xoshiro128** (Blackman & Vigna, 2018): 128 bits of state, 32-bit
  * integer arithmetic only, fast in JavaScript and well tested statistically.
  *
- * Bulk draws (bits, uniforms, Gumbel) run in WebAssembly where it loads (noise-wasm.ts):
- * the same steps and the same bits as the loops here, which stay as the reference and
- * serve small calls and engines without WebAssembly.
+ * Bulk draws (bits, uniforms, Gumbel, normal) run in WebAssembly where it loads
+ * (noise-wasm.ts): the same steps and the same bits as the loops here, which stay as the
+ * reference and serve small calls and engines without WebAssembly.
  */
 import * as tf from '@tensorflow/tfjs';
 import { noiseKernelsFor } from './noise-wasm';
@@ -153,14 +153,21 @@ export class Random {
   normalArray(n: number): Float32Array {
     const out = new Float32Array(checkCount('Random.normalArray', n));
     // One pair of uniforms per pair of outputs; an odd n still uses a whole pair.
-    const u = new Float64Array(2 * Math.ceil(n / 2));
-    this.fillUniform(u);
-    for (let i = 0; i < out.length; i += 2) {
-      const radius = Math.sqrt(-2 * Math.log(u[i]));
-      const angle = 2 * Math.PI * u[i + 1];
-      out[i] = radius * Math.cos(angle);
-      if (i + 1 < out.length) out[i + 1] = radius * Math.sin(angle);
+    const pairs = Math.ceil(n / 2);
+    const wasm = noiseKernelsFor(2 * pairs);
+    if (wasm) {
+      const u = new Float32Array(2 * pairs);
+      wasm.uniforms(this.s, u);
+      const z = u.length === n ? out : new Float32Array(u.length);
+      wasm.toNormal(u, z);
+      // NaN marks the pairs whose float32 rounding the fast path left open (about one in 400).
+      for (let i = 0; i < z.length; i += 2) if (z[i] !== z[i]) boxMuller(u[i], u[i + 1], z, i);
+      if (z !== out) out.set(z.subarray(0, n));
+      return out;
     }
+    const u = new Float64Array(2 * pairs);
+    this.fill(u, toUniform);
+    for (let i = 0; i < out.length; i += 2) boxMuller(u[i], u[i + 1], out, i);
     return out;
   }
 
@@ -221,6 +228,17 @@ export class Random {
     if ((child.s[0] | child.s[1] | child.s[2] | child.s[3]) === 0) child.s[0] = 1;
     return child;
   }
+}
+
+/**
+ * The pair of standard normals √(−2 log u1) · (cos 2πu2, sin 2πu2) into out[i] and, if
+ * it exists, out[i + 1]: the reference the WebAssembly path reproduces bit for bit.
+ */
+function boxMuller(u1: number, u2: number, out: Float32Array, i: number): void {
+  const radius = Math.sqrt(-2 * Math.log(u1));
+  const angle = 2 * Math.PI * u2;
+  out[i] = radius * Math.cos(angle);
+  if (i + 1 < out.length) out[i + 1] = radius * Math.sin(angle);
 }
 
 /** 32 random bits → (k + 1/2) / 2^23 with k their top 23 bits (see `nextUniform`). */

@@ -2,7 +2,9 @@
  * The WebAssembly noise generator (wasm/noise.wat, src/noise-wasm.ts) against the
  * JavaScript reference in src/random.ts: the committed bytes are the assembled text,
  * every possible uniform goes through the Gumbel and logistic transforms to the same
- * float32 bits as Math.log gives, and Random's streams are the same with either path.
+ * float32 bits as Math.log gives, the normal draws' radius and angle factors stay within
+ * the bound their rounding guard assumes for every possible uniform, and Random's
+ * streams are the same with either path.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -98,6 +100,57 @@ test('the fast log keeps the error bound the rounding guard assumes, and the exa
   // Two transforms of 2^22 pairs each; a fast path that stopped deciding would show here.
   const exact = wasm.exactPairs.value - exactBefore;
   assert.ok(exact > 0 && exact < 2 ** 23 / 1000, `${exact} of 2^23 pairs took the exact path`);
+});
+
+test('the normal draws\' factors keep the bound the rounding guard assumes, over every possible uniform', () => {
+  // The guard of toNormal (wasm/noise.wat) keeps the float32 rounding of p = r·x when [p − d, p + d],
+  // d = r·2^-37, holds no rounding boundary. With |r − R| ≤ E_r R for V8's radius R = √(−2 log u1)
+  // and |x − C| ≤ E_c for V8's factor C = cos 2πu2 (or sin), |p − P| for V8's product P is at most
+  // r (E_r + E_c)(1 + ε) + 2^-53 (|p| + |P|), and the interval's ends move by 2^-53 (|p| + d): d
+  // covers all of it when E_r + E_c + 2^-51 ≤ 2^-37 / 1.01. E_r and E_c are measured here over all
+  // 2^23 values of u1 and of u2 (the pairs (u_k, u_k) run through both), so the bound holds for
+  // every one of the 2^46 pairs, and each pair's float32 draws are V8's or left to JavaScript.
+  const wasm = instance();
+  const capacity: number = wasm.capacity.value, scratch: number = wasm.scratch.value;
+  const draws = new Float32Array(wasm.memory.buffer, wasm.buffer.value, capacity);
+  const logs = new Float64Array(wasm.memory.buffer, scratch, capacity / 2);
+  const cosines = new Float64Array(wasm.memory.buffer, scratch + 8 * capacity, capacity / 2);
+  const sines = new Float64Array(wasm.memory.buffer, scratch + 12 * capacity, capacity / 2);
+  let radius = 0, factor = 0, open = 0;
+  for (let start = 0; start < GRID; start += capacity / 2) {
+    for (let j = 0; j < capacity / 2; j++) draws[2 * j] = draws[2 * j + 1] = gridPoint(start + j);
+    wasm.toNormal(capacity);
+    for (let j = 0; j < capacity / 2; j++) {
+      const u = gridPoint(start + j), q = Math.round(4 * u); // 4u is never halfway between two whole numbers
+      const R = Math.sqrt(-2 * Math.log(u)), r = Math.sqrt(-2 * logs[j]);
+      radius = Math.max(radius, Math.abs(r - R) / R);
+      const angle = 2 * Math.PI * u;
+      const x = (q === 1 || q === 2 ? -1 : 1) * cosines[j], y = (q === 2 || q === 3 ? -1 : 1) * sines[j];
+      factor = Math.max(factor, Math.abs(x - Math.cos(angle)), Math.abs(y - Math.sin(angle)));
+      if (Number.isNaN(draws[2 * j])) open++;
+    }
+  }
+  assert.ok(radius + factor + 2 ** -51 <= 2 ** -37 / 1.01,
+    `radius 2^${Math.log2(radius).toFixed(2)} (relative), factors 2^${Math.log2(factor).toFixed(2)}: the guard needs d larger than r · 2^-37`);
+  // A fast path that stopped deciding would show here; JavaScript recomputes the pairs left open.
+  assert.ok(open > 0 && open < GRID / 100, `${open} of 2^23 pairs left open`);
+});
+
+test('normal draws from the WebAssembly path are Random\'s JavaScript draws, bit for bit, on 2^22 pairs', () => {
+  kernels();
+  let differ = 0;
+  for (let seed = 0; seed < 64; seed++) {
+    const [a, b] = [true, false].map((on) => {
+      const previous = setWasmNoise(on);
+      try {
+        return new Uint32Array(new Random(seed).normalArray(2 ** 17 + (seed % 3)).buffer);
+      } finally {
+        setWasmNoise(previous);
+      }
+    });
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
+  }
+  assert.equal(differ, 0, `${differ} normal draws differ`);
 });
 
 /** What a generator gives through a sequence of calls, with the WebAssembly path on or off. */

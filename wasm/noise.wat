@@ -1,16 +1,19 @@
 ;; The host noise generator of src/random.ts, in WebAssembly: xoshiro128** and the
-;; uniform, Gumbel and logistic transforms over a buffer in this module's own memory.
+;; uniform, Gumbel, logistic and normal transforms over a buffer in this module's own memory.
 ;;
 ;; Every draw is bit-identical to the JavaScript reference (Random's loops, with V8's
-;; Math.log and Math.log1p). The integer steps and the uniforms are exact. The transforms
-;; take a fast log in double and keep its float32 rounding only where it is certain (see
-;; "The transforms" below); elsewhere, about one pair in 10 000, they recompute with a
+;; Math.log and Math.log1p, and Math.cos and Math.sin for the normal draws). The integer
+;; steps and the uniforms are exact. The transforms take a fast log in double and keep
+;; its float32 rounding only where it is certain (see "The transforms" below); elsewhere
+;; the normal draws go back to JavaScript (see toNormal), and the Gumbel and logistic
+;; draws, about one pair in 10 000, recompute with a
 ;; port of the log and log1p that V8 itself runs (FreeBSD's msun version of fdlibm,
 ;; e_log.c and s_log1p.c, plain double arithmetic): wasm's f64 arithmetic is IEEE 754
 ;; with round-to-nearest, so the same operations in the same order give the same bits.
 ;; Where fdlibm branches, both sides are computed in both SIMD lanes and a mask picks
 ;; one per lane. test/random-wasm.test.ts checks all 2^23 possible uniforms through
-;; every transform against Math.log.
+;; every transform against Math.log (and, for the normal draws, the bound their guard
+;; assumes on each factor).
 ;;
 ;; Assembled by scripts/assemble-wasm.mjs into src/noise-wasm-bytes.ts. It must stay
 ;; under 4 KiB: browsers refuse to compile larger modules synchronously on the main thread.
@@ -108,6 +111,85 @@
     (call $logInPlace (i32.const 24592) (local.get $end))
     (call $logInPlace (i32.const 24592) (local.get $end)) ;; log |log u| = log(−log u)
     (call $settleGumbel (local.get $n)))
+
+  ;; The float32 uniforms at `buffer`, n of them (n even), become n standard normals in
+  ;; float32, pair by pair as Random.normalArray makes them (Box–Muller):
+  ;; √(−2 log u1) · (cos 2πu2, sin 2πu2), two pairs at a time. The log is the fast one
+  ;; ($logInPlace); the angle is split exactly as 4 u2 = q + t (q the nearest whole
+  ;; number, never a tie on the grid, |t| ≤ 1/2), and cos and sin of φ = t π/2 come from
+  ;; two short polynomials in φ² (least-squares fits on |φ| ≤ π/4, errors below 2.5e-12
+  ;; and 6.5e-14), turned to the quadrant q: (c, s), (−s, c), (−c, −s), (s, −c). Each
+  ;; factor then lies within a bound of V8's double (measured over all 2^23 uniforms by
+  ;; test/random-wasm.test.ts: the radius relatively, the angle's factors absolutely), so
+  ;; the product lies within r · 2^-37 of V8's; where that interval holds a float32
+  ;; rounding boundary, the pair's first draw is written as NaN for the caller to
+  ;; recompute the pair in JavaScript (about one pair in 400). For the test, the angle's
+  ;; factors before their signs are kept, pair by pair: cos at scratch + 8 capacity, sin
+  ;; at scratch + 12 capacity.
+  (func (export "toNormal") (param $n i32)
+    (local $at i32) (local $from i32) (local $end i32)
+    (local $r v128) (local $t v128) (local $q v128) (local $z v128) (local $s v128) (local $c v128)
+    (local $x v128) (local $y v128) (local $d v128) (local $odd v128) (local $open v128)
+    (local.set $end (i32.add (i32.const 16) (i32.shl (local.get $n) (i32.const 2))))
+    ;; the pairs' first uniforms as doubles at scratch, then their logs
+    (local.set $at (i32.const 16))
+    (local.set $from (i32.const 24592))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
+        (v128.store (local.get $from) (f64x2.promote_low_f32x4
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 (v128.load (local.get $at)) (v128.load (local.get $at)))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (local.set $from (i32.add (local.get $from) (i32.const 16)))
+        (br $next)))
+    (call $logInPlace (i32.const 24592) (local.get $from))
+    (local.set $at (i32.const 16))
+    (local.set $from (i32.const 24592))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
+        ;; r = √(−2 log u1) of the two pairs
+        (local.set $r (f64x2.sqrt (f64x2.mul (f64x2.splat (f64.const -2)) (v128.load (local.get $from)))))
+        ;; 4 u2 = q + t, exactly, and φ = t π/2
+        (local.set $t (f64x2.mul (f64x2.splat (f64.const 4)) (f64x2.promote_low_f32x4
+          (i8x16.shuffle 4 5 6 7 12 13 14 15 4 5 6 7 12 13 14 15 (v128.load (local.get $at)) (v128.load (local.get $at))))))
+        (local.set $q (f64x2.nearest (local.get $t)))
+        (local.set $t (f64x2.mul (f64x2.sub (local.get $t) (local.get $q)) (f64x2.splat (f64.const 1.5707963267948966))))
+        (local.set $z (f64x2.mul (local.get $t) (local.get $t)))
+        (local.set $s (f64x2.add (local.get $t) (f64x2.mul (f64x2.mul (local.get $t) (local.get $z))
+          (f64x2.add (f64x2.splat (f64.const -0.1666666662657953)) (f64x2.mul (local.get $z)
+          (f64x2.add (f64x2.splat (f64.const 0.008333328130875124)) (f64x2.mul (local.get $z)
+          (f64x2.add (f64x2.splat (f64.const -0.00019839018266171882)) (f64x2.mul (local.get $z)
+            (f64x2.splat (f64.const 2.7158227666676594e-06)))))))))))
+        (local.set $c (f64x2.add (f64x2.splat (f64.const 1)) (f64x2.mul (local.get $z)
+          (f64x2.add (f64x2.splat (f64.const -0.4999999999953158)) (f64x2.mul (local.get $z)
+          (f64x2.add (f64x2.splat (f64.const 0.04166666656030948)) (f64x2.mul (local.get $z)
+          (f64x2.add (f64x2.splat (f64.const -0.0013888881001820925)) (f64x2.mul (local.get $z)
+          (f64x2.add (f64x2.splat (f64.const 2.4799027379805286e-05)) (f64x2.mul (local.get $z)
+            (f64x2.splat (f64.const -2.717924625717414e-07)))))))))))))
+        ;; q odd (1 or 3) swaps cos and sin; cos is negated for q = 1, 2 and sin for q = 2, 3
+        (local.set $odd (f64x2.eq (f64x2.abs (f64x2.sub (local.get $q) (f64x2.splat (f64.const 2)))) (f64x2.splat (f64.const 1))))
+        (local.set $x (v128.bitselect (local.get $s) (local.get $c) (local.get $odd)))
+        (local.set $y (v128.bitselect (local.get $c) (local.get $s) (local.get $odd)))
+        (v128.store offset=32768 (local.get $from) (local.get $x))
+        (v128.store offset=49152 (local.get $from) (local.get $y))
+        (local.set $x (f64x2.mul (local.get $x) (v128.bitselect (f64x2.neg (local.get $r)) (local.get $r)
+          (f64x2.eq (f64x2.abs (f64x2.sub (local.get $q) (f64x2.splat (f64.const 1.5)))) (f64x2.splat (f64.const 0.5))))))
+        (local.set $y (f64x2.mul (local.get $y) (v128.bitselect (f64x2.neg (local.get $r)) (local.get $r)
+          (f64x2.eq (f64x2.abs (f64x2.sub (local.get $q) (f64x2.splat (f64.const 2.5)))) (f64x2.splat (f64.const 0.5))))))
+        (local.set $d (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0x1p-37))))
+        ;; per pair, all ones where either draw's interval [p − d, p + d] straddles a float32 rounding boundary
+        (local.set $open (v128.or
+          (f32x4.ne (f32x4.demote_f64x2_zero (f64x2.sub (local.get $x) (local.get $d))) (f32x4.demote_f64x2_zero (f64x2.add (local.get $x) (local.get $d))))
+          (f32x4.ne (f32x4.demote_f64x2_zero (f64x2.sub (local.get $y) (local.get $d))) (f32x4.demote_f64x2_zero (f64x2.add (local.get $y) (local.get $d))))))
+        ;; (cos a, sin a, cos b, sin b) in float32, NaN first where the pair is left open
+        (v128.store (local.get $at) (v128.bitselect (f32x4.splat (f32.const nan))
+          (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23
+            (f32x4.demote_f64x2_zero (local.get $x)) (f32x4.demote_f64x2_zero (local.get $y)))
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 4 5 6 7 8 9 10 11 (local.get $open) (local.get $open))))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (local.set $from (i32.add (local.get $from) (i32.const 16)))
+        (br $next))))
 
   ;; The float32 uniforms u at `buffer` become log u − log1p(−u) in float32, computed as
   ;; log u − log(1 − u): 1 − u is exact for every u on the grid, so the two are one number.
@@ -310,6 +392,10 @@
         (br $next))))
 
   ;; ---- The exact path: fdlibm's log and log1p, ported operation for operation ----------
+  ;;
+  ;; Its constants are splats (f64x2.splat of an f64.const, 11 bytes; i64x2.splat, 4 to 8)
+  ;; rather than v128.const (18 bytes): the same lanes, on a path that runs rarely, and the
+  ;; bytes saved make room for toNormal under the 4 KiB limit.
 
   ;; −log(−log u) of two uniforms, as Math.log gives it
   (func $gumbelOf (param $u v128) (result v128)
@@ -332,38 +418,38 @@
     (local $dk v128) (local $s v128) (local $z v128) (local $w v128) (local $r v128)
     (local $hfsq v128) (local $kHigh v128) (local $kLow v128)
     (local.set $high (i64x2.shr_u (local.get $x) (i32.const 32)))
-    (local.set $m (v128.and (local.get $high) (v128.const i64x2 0xfffff 0xfffff)))
+    (local.set $m (v128.and (local.get $high) (i64x2.splat (i64.const 0xfffff))))
     ;; 0x100000 where the mantissa is at least √2 − 1: then x is taken as 2^(k+1) · (x/2^(k+1))
-    (local.set $half (v128.and (i64x2.add (local.get $m) (v128.const i64x2 0x95f64 0x95f64))
-                               (v128.const i64x2 0x100000 0x100000)))
+    (local.set $half (v128.and (i64x2.add (local.get $m) (i64x2.splat (i64.const 0x95f64)))
+                               (i64x2.splat (i64.const 0x100000))))
     (local.set $dk (call $toDouble
-      (i64x2.add (i64x2.sub (i64x2.shr_u (local.get $high) (i32.const 20)) (v128.const i64x2 1023 1023))
+      (i64x2.add (i64x2.sub (i64x2.shr_u (local.get $high) (i32.const 20)) (i64x2.splat (i64.const 1023)))
                  (i64x2.shr_u (local.get $half) (i32.const 20)))))
     ;; 1 + f: x's mantissa under the exponent 0 (or −1)
     (local.set $f (f64x2.sub
       (v128.or
-        (i64x2.shl (v128.or (local.get $m) (v128.xor (local.get $half) (v128.const i64x2 0x3ff00000 0x3ff00000)))
+        (i64x2.shl (v128.or (local.get $m) (v128.xor (local.get $half) (i64x2.splat (i64.const 0x3ff00000))))
                    (i32.const 32))
-        (v128.and (local.get $x) (v128.const i64x2 0xffffffff 0xffffffff)))
-      (v128.const f64x2 1 1)))
-    (local.set $s (f64x2.div (local.get $f) (f64x2.add (v128.const f64x2 2 2) (local.get $f))))
+        (v128.and (local.get $x) (i64x2.splat (i64.const 0xffffffff))))
+      (f64x2.splat (f64.const 1))))
+    (local.set $s (f64x2.div (local.get $f) (f64x2.add (f64x2.splat (f64.const 2)) (local.get $f))))
     (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
     (local.set $w (f64x2.mul (local.get $z) (local.get $z)))
     ;; R = t2 + t1, the odd and even halves of the polynomial in s²
     (local.set $r (f64x2.add
       (f64x2.mul (local.get $z)
-        (f64x2.add (v128.const f64x2 6.666666666666735130e-01 6.666666666666735130e-01) (f64x2.mul (local.get $w)
-        (f64x2.add (v128.const f64x2 2.857142874366239149e-01 2.857142874366239149e-01) (f64x2.mul (local.get $w)
-        (f64x2.add (v128.const f64x2 1.818357216161805012e-01 1.818357216161805012e-01) (f64x2.mul (local.get $w)
-                   (v128.const f64x2 1.479819860511658591e-01 1.479819860511658591e-01))))))))
+        (f64x2.add (f64x2.splat (f64.const 6.666666666666735130e-01)) (f64x2.mul (local.get $w)
+        (f64x2.add (f64x2.splat (f64.const 2.857142874366239149e-01)) (f64x2.mul (local.get $w)
+        (f64x2.add (f64x2.splat (f64.const 1.818357216161805012e-01)) (f64x2.mul (local.get $w)
+                   (f64x2.splat (f64.const 1.479819860511658591e-01)))))))))
       (f64x2.mul (local.get $w)
-        (f64x2.add (v128.const f64x2 3.999999999940941908e-01 3.999999999940941908e-01) (f64x2.mul (local.get $w)
-        (f64x2.add (v128.const f64x2 2.222219843214978396e-01 2.222219843214978396e-01) (f64x2.mul (local.get $w)
-                   (v128.const f64x2 1.531383769920937332e-01 1.531383769920937332e-01))))))))
-    (local.set $hfsq (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $f)) (local.get $f)))
+        (f64x2.add (f64x2.splat (f64.const 3.999999999940941908e-01)) (f64x2.mul (local.get $w)
+        (f64x2.add (f64x2.splat (f64.const 2.222219843214978396e-01)) (f64x2.mul (local.get $w)
+                   (f64x2.splat (f64.const 1.531383769920937332e-01)))))))))
+    (local.set $hfsq (f64x2.mul (f64x2.mul (f64x2.splat (f64.const 0.5)) (local.get $f)) (local.get $f)))
     ;; k · log 2 in two parts (ln2_hi has trailing zeros, so k · ln2_hi is exact)
-    (local.set $kHigh (f64x2.mul (local.get $dk) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
-    (local.set $kLow (f64x2.mul (local.get $dk) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
+    (local.set $kHigh (f64x2.mul (local.get $dk) (f64x2.splat (f64.const 6.93147180369123816490e-01))))
+    (local.set $kLow (f64x2.mul (local.get $dk) (f64x2.splat (f64.const 1.90821492927058770002e-10))))
     ;; fdlibm returns f − (…) where k = 0 and k·ln2_hi − ((… − k·ln2_lo) − f) elsewhere; with
     ;; k = 0 the second is the first bit for bit (0 − (a − f) = f − a, also at a = f), so
     ;; only the three formulas remain. The same holds for its f = 0 case, inside the first.
@@ -373,8 +459,8 @@
         (f64x2.sub
           (f64x2.sub
             (f64x2.mul (f64x2.mul (local.get $f) (local.get $f))
-              (f64x2.sub (v128.const f64x2 0.5 0.5)
-                (f64x2.mul (v128.const f64x2 0.33333333333333333 0.33333333333333333) (local.get $f))))
+              (f64x2.sub (f64x2.splat (f64.const 0.5))
+                (f64x2.mul (f64x2.splat (f64.const 0.33333333333333333)) (local.get $f))))
             (local.get $kLow))
           (local.get $f)))
       (v128.bitselect
@@ -389,10 +475,10 @@
           (f64x2.sub
             (f64x2.sub (f64x2.mul (local.get $s) (f64x2.sub (local.get $f) (local.get $r))) (local.get $kLow))
             (local.get $f)))
-        (v128.and (i64x2.ge_s (local.get $m) (v128.const i64x2 0x6147a 0x6147a))
-                  (i64x2.le_s (local.get $m) (v128.const i64x2 0x6b851 0x6b851))))
-      (i64x2.lt_s (v128.and (i64x2.add (local.get $m) (v128.const i64x2 2 2)) (v128.const i64x2 0xfffff 0xfffff))
-                  (v128.const i64x2 3 3))))
+        (v128.and (i64x2.ge_s (local.get $m) (i64x2.splat (i64.const 0x6147a)))
+                  (i64x2.le_s (local.get $m) (i64x2.splat (i64.const 0x6b851)))))
+      (i64x2.lt_s (v128.and (i64x2.add (local.get $m) (i64x2.splat (i64.const 2))) (i64x2.splat (i64.const 0xfffff)))
+                  (i64x2.splat (i64.const 3)))))
 
   ;; log(1 + x) of two doubles in (−1, −2^-29] (the transforms give −u, u ≤ 1 − 2^-24):
   ;; fdlibm's log1p on that range. Near 0 it works on f = x itself (k = 0, no correction);
@@ -402,41 +488,41 @@
     (local $k v128) (local $c v128) (local $f v128) (local $dk v128) (local $hfsq v128)
     (local $s v128) (local $z v128) (local $kHigh v128) (local $kLowC v128)
     ;; |x| at most 0.2929 (high word 0x3fd2bec3)
-    (local.set $near (i64x2.le_s (v128.and (i64x2.shr_u (local.get $x) (i32.const 32)) (v128.const i64x2 0x7fffffff 0x7fffffff))
-                                 (v128.const i64x2 0x3fd2bec3 0x3fd2bec3)))
-    (local.set $u (f64x2.add (v128.const f64x2 1 1) (local.get $x)))
+    (local.set $near (i64x2.le_s (v128.and (i64x2.shr_u (local.get $x) (i32.const 32)) (i64x2.splat (i64.const 0x7fffffff)))
+                                 (i64x2.splat (i64.const 0x3fd2bec3))))
+    (local.set $u (f64x2.add (f64x2.splat (f64.const 1)) (local.get $x)))
     (local.set $high (i64x2.shr_u (local.get $u) (i32.const 32)))
-    (local.set $m (v128.and (local.get $high) (v128.const i64x2 0xfffff 0xfffff)))
+    (local.set $m (v128.and (local.get $high) (i64x2.splat (i64.const 0xfffff))))
     ;; 1 + x < 1 here, so fdlibm's correction is (x − (u − 1)) / u (its other form needs k > 0)
-    (local.set $c (f64x2.div (f64x2.sub (local.get $x) (f64x2.sub (local.get $u) (v128.const f64x2 1 1))) (local.get $u)))
+    (local.set $c (f64x2.div (f64x2.sub (local.get $x) (f64x2.sub (local.get $u) (f64x2.splat (f64.const 1)))) (local.get $u)))
     ;; all ones where the mantissa is at least √2 − 1: then u is taken as 2^(k+1) · (u/2^(k+1))
-    (local.set $up (i64x2.ge_s (local.get $m) (v128.const i64x2 0x6a09e 0x6a09e)))
-    (local.set $k (i64x2.sub (i64x2.sub (i64x2.shr_u (local.get $high) (i32.const 20)) (v128.const i64x2 1023 1023))
+    (local.set $up (i64x2.ge_s (local.get $m) (i64x2.splat (i64.const 0x6a09e))))
+    (local.set $k (i64x2.sub (i64x2.sub (i64x2.shr_u (local.get $high) (i32.const 20)) (i64x2.splat (i64.const 1023)))
                              (local.get $up)))
     (local.set $f (f64x2.sub
       (v128.or
         (i64x2.shl
           (v128.or (local.get $m)
-            (v128.xor (v128.const i64x2 0x3ff00000 0x3ff00000) (v128.and (local.get $up) (v128.const i64x2 0x100000 0x100000))))
+            (v128.xor (i64x2.splat (i64.const 0x3ff00000)) (v128.and (local.get $up) (i64x2.splat (i64.const 0x100000)))))
           (i32.const 32))
-        (v128.and (local.get $u) (v128.const i64x2 0xffffffff 0xffffffff)))
-      (v128.const f64x2 1 1)))
+        (v128.and (local.get $u) (i64x2.splat (i64.const 0xffffffff))))
+      (f64x2.splat (f64.const 1))))
     ;; fdlibm's hu, 0 when |f| < 2^-20: the mantissa itself, or (2^20 − it) / 4 after halving
     (local.set $m (v128.bitselect
-      (i64x2.shr_s (i64x2.sub (v128.const i64x2 0x100000 0x100000) (local.get $m)) (i32.const 2))
+      (i64x2.shr_s (i64x2.sub (i64x2.splat (i64.const 0x100000)) (local.get $m)) (i32.const 2))
       (local.get $m) (local.get $up)))
     ;; near 0: k = 0, f = x, c = 0, and hu = 1 (never the |f| < 2^-20 formula)
     (local.set $k (v128.andnot (local.get $k) (local.get $near)))
     (local.set $c (v128.andnot (local.get $c) (local.get $near)))
     (local.set $f (v128.bitselect (local.get $x) (local.get $f) (local.get $near)))
-    (local.set $m (v128.bitselect (v128.const i64x2 1 1) (local.get $m) (local.get $near)))
+    (local.set $m (v128.bitselect (i64x2.splat (i64.const 1)) (local.get $m) (local.get $near)))
     (local.set $dk (call $toDouble (local.get $k)))
-    (local.set $hfsq (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $f)) (local.get $f)))
-    (local.set $kHigh (f64x2.mul (local.get $dk) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
+    (local.set $hfsq (f64x2.mul (f64x2.mul (f64x2.splat (f64.const 0.5)) (local.get $f)) (local.get $f)))
+    (local.set $kHigh (f64x2.mul (local.get $dk) (f64x2.splat (f64.const 6.93147180369123816490e-01))))
     (local.set $kLowC (f64x2.add
-      (f64x2.mul (local.get $dk) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))
+      (f64x2.mul (local.get $dk) (f64x2.splat (f64.const 1.90821492927058770002e-10)))
       (local.get $c)))
-    (local.set $s (f64x2.div (local.get $f) (f64x2.add (v128.const f64x2 2 2) (local.get $f))))
+    (local.set $s (f64x2.div (local.get $f) (f64x2.add (f64x2.splat (f64.const 2)) (local.get $f))))
     (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
     ;; As in $log, fdlibm's k = 0 and f = 0 forms equal these bit for bit.
     (v128.bitselect
@@ -445,7 +531,7 @@
         (f64x2.sub
           (f64x2.sub
             (f64x2.mul (local.get $hfsq)
-              (f64x2.sub (v128.const f64x2 1 1) (f64x2.mul (v128.const f64x2 0.66666666666666666 0.66666666666666666) (local.get $f))))
+              (f64x2.sub (f64x2.splat (f64.const 1)) (f64x2.mul (f64x2.splat (f64.const 0.66666666666666666)) (local.get $f))))
             (local.get $kLowC))
           (local.get $f)))
       ;; log(1 + f) = f − (f²/2 − s (f²/2 + R)), R a polynomial in s²
@@ -455,14 +541,14 @@
             (f64x2.add
               (f64x2.mul (local.get $s) (f64x2.add (local.get $hfsq)
                 (f64x2.mul (local.get $z)
-                  (f64x2.add (v128.const f64x2 6.666666666666735130e-01 6.666666666666735130e-01) (f64x2.mul (local.get $z)
-                  (f64x2.add (v128.const f64x2 3.999999999940941908e-01 3.999999999940941908e-01) (f64x2.mul (local.get $z)
-                  (f64x2.add (v128.const f64x2 2.857142874366239149e-01 2.857142874366239149e-01) (f64x2.mul (local.get $z)
-                  (f64x2.add (v128.const f64x2 2.222219843214978396e-01 2.222219843214978396e-01) (f64x2.mul (local.get $z)
-                  (f64x2.add (v128.const f64x2 1.818357216161805012e-01 1.818357216161805012e-01) (f64x2.mul (local.get $z)
-                  (f64x2.add (v128.const f64x2 1.531383769920937332e-01 1.531383769920937332e-01) (f64x2.mul (local.get $z)
-                             (v128.const f64x2 1.479819860511658591e-01 1.479819860511658591e-01))))))))))))))))
+                  (f64x2.add (f64x2.splat (f64.const 6.666666666666735130e-01)) (f64x2.mul (local.get $z)
+                  (f64x2.add (f64x2.splat (f64.const 3.999999999940941908e-01)) (f64x2.mul (local.get $z)
+                  (f64x2.add (f64x2.splat (f64.const 2.857142874366239149e-01)) (f64x2.mul (local.get $z)
+                  (f64x2.add (f64x2.splat (f64.const 2.222219843214978396e-01)) (f64x2.mul (local.get $z)
+                  (f64x2.add (f64x2.splat (f64.const 1.818357216161805012e-01)) (f64x2.mul (local.get $z)
+                  (f64x2.add (f64x2.splat (f64.const 1.531383769920937332e-01)) (f64x2.mul (local.get $z)
+                             (f64x2.splat (f64.const 1.479819860511658591e-01)))))))))))))))))
               (local.get $kLowC)))
           (local.get $f)))
-      (i64x2.eq (local.get $m) (v128.const i64x2 0 0))))
+      (i64x2.eq (local.get $m) (i64x2.splat (i64.const 0)))))
 )

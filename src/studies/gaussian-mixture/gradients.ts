@@ -12,16 +12,16 @@
  * (see ./noise). All four are reachable by name through `estimateMixtureGradient`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { discreteSample } from '../../distributions/exact-draws';
+import { categoricalDraws } from '../../distributions/exact-draws';
 import { Baseline, centredLosses, MovingAverageBaseline, resolveBaseline } from '../../estimators/baselines';
 import { ExactOptions } from '../../estimators/exact';
 import { relaxedSample } from '../../estimators/gumbel-softmax';
 import { checkSampling, checkTemperature, RelaxedOptions, SamplingOptions } from '../../estimators/options';
-import { stopGradient } from '../../estimators/straight-through';
 import { Seed, toRandom } from '../../random';
 import { fail } from '../../validate';
-import { checkModel, GaussianMixtureModel, gradientsOf, MixtureGradient } from './model';
-import { drawNoise, meanSquareOverNoise } from './noise';
+import { bucketExpectation, logProbGradient, meanSquareBackward, meanSquarePass, passTensors } from './chain-rule';
+import { checkModel, GaussianMixtureModel, gradientsOf, inputsFrom, MixtureGradient, modelConstants, ParameterName, readGradients } from './model';
+import { drawNoise } from './noise';
 
 /** Options of `elementaryMixtureGradient`: only the noise is sampled. */
 export interface ElementaryMixtureOptions {
@@ -54,49 +54,80 @@ export const exactMixtureBody: MixtureGradientBody<ExactOptions | undefined> = (
 
 export const elementaryMixtureBody: MixtureGradientBody<ElementaryMixtureOptions> = (fn, model, options) => {
   if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object {numNoise, seed}', options);
-  const noise = drawNoise(fn, toRandom(options.seed, fn), options.numNoise);
-  return gradientsOf(fn, model, () => {
-    const { mu, logSigma } = model.meanAndLogScale(model.allBuckets());
-    return tf.matMul(model.probs(), meanSquareOverNoise(mu, logSigma, noise)).reshape([]) as tf.Scalar; // Σ_s P_s · mean z² given s
-  }, model.buckets * options.numNoise);
+  const moments = drawNoise(fn, toRandom(options.seed, fn), options.numNoise);
+  const { value, grads } = tf.tidy(() => {
+    const pass = meanSquarePass(model, modelConstants(model).allBucketInputs, moments);
+    // value = P·f: its gradient is fᵀ for P and Pᵀ for f (one weight per bucket).
+    const { value, logP, probs } = bucketExpectation(model.params.logP, pass.f);
+    const { A, B, C, D } = meanSquareBackward(model, pass, probs, 1, false);
+    return { value, grads: { logP, A, B, C, D } };
+  });
+  return readAndDispose(fn, value, grads, model.buckets * options.numNoise);
 };
 
 export const gumbelSoftmaxMixtureBody: MixtureGradientBody<MixtureRelaxedOptions> = (fn, model, options) => {
   const n = checkSampling(fn, options);
   const temperature = checkTemperature(fn, options);
   const rng = toRandom(options.seed, fn);
-  const noise = drawNoise(fn, rng.split(), options.numNoise);
-  return gradientsOf(fn, model, () => {
-    const s = relaxedSample('categorical', model.params.logP, n, temperature, rng).reshape([n, model.buckets]) as tf.Tensor2D;
-    const { mu, logSigma } = model.meanAndLogScale(s);
-    return tf.mean(meanSquareOverNoise(mu, logSigma, noise)) as tf.Scalar;
-  }, n * options.numNoise);
+  const moments = drawNoise(fn, rng.split(), options.numNoise);
+  // The forward pass's tensors, kept past customGrad's tidy for the backward pass and freed here.
+  const kept: tf.Tensor[] = [];
+  // Autodiff for the relaxed sampler (its own gradient), the chain rule written out for the rest.
+  const meanOverRelaxed = tf.customGrad((...args) => {
+    // The rows [X, s] assembled on the host: a download and an upload cost less than tile and concat.
+    const pass = meanSquarePass(model, inputsFrom(model, (args[0] as tf.Tensor).dataSync()), moments, true);
+    kept.push(...passTensors(pass).map((t) => tf.keep(t)));
+    const gradFunc = (dy: tf.Tensor) => {
+      const g = meanSquareBackward(model, pass, dy, n, true); // the gradient of the mean: dy / n for each row
+      return [g.buckets!, g.A, g.B, g.C, g.D];
+    };
+    return { value: pass.meanF!, gradFunc };
+  });
+  const { A, B, C, D, logP } = model.params;
+  try {
+    return gradientsOf(fn, model, () => {
+      const s = relaxedSample('categorical', logP, n, temperature, rng).reshape([n, model.buckets]);
+      return meanOverRelaxed(s, A, B, C, D) as tf.Scalar;
+    }, n * options.numNoise);
+  } finally {
+    tf.dispose(kept);
+  }
 };
 
 export const scoreFunctionMixtureBody: MixtureGradientBody<MixtureScoreFunctionOptions> = (fn, model, options) => {
   const n = checkSampling(fn, options);
   const baseline = resolveBaseline(fn, options.baseline, n);
   const rng = toRandom(options.seed, fn);
-  const noise = drawNoise(fn, rng.split(), options.numNoise);
-  const s = tf.tidy(() => discreteSample('categorical', model.params.logP, n, rng).reshape([n, model.buckets]) as tf.Tensor2D);
-  let meanLoss = NaN;
+  const moments = drawNoise(fn, rng.split(), options.numNoise);
+  // The draws of discreteSample, kept on the host too, where the rows [X, s] are assembled.
+  const draws = categoricalDraws(model.params.logP.dataSync(), model.buckets, n, rng);
+  const s = tf.tensor2d(draws, [n, model.buckets]);
   try {
-    const { grads, lossEvaluations } = gradientsOf(fn, model, () => {
-      const { mu, logSigma } = model.meanAndLogScale(s);
-      const f = meanSquareOverNoise(mu, logSigma, noise);
+    // The surrogate mean_i[f_i + (f_i − b_i)·log P_{s_i}], f_i − b_i held constant, differentiated by hand:
+    // every f_i has the weight 1/n, and log P_{s_i} the weight (f_i − b_i)/n.
+    const { value, grads } = tf.tidy(() => {
+      const pass = meanSquarePass(model, inputsFrom(model, draws), moments, true);
+      const { A, B, C, D } = meanSquareBackward(model, pass, modelConstants(model).one, n, false);
+      const logP = logProbGradient(model.params.logP, s, centredLosses(pass.f, baseline), n);
       // The surrogate's value is not the objective, so the loss reported is mean f.
-      meanLoss = tf.mean(f).dataSync()[0];
-      // f_i − b_i weights log P_{s_i} as a constant: no gradient flows back through it.
-      const weights = stopGradient(centredLosses(f, baseline));
-      const logProb = tf.sum(tf.mul(s, tf.logSoftmax(model.params.logP)), 1, true); // [m, 1], like f
-      return tf.mean(tf.add(f, tf.mul(weights, logProb))) as tf.Scalar;
-    }, n * options.numNoise);
-    if (baseline instanceof MovingAverageBaseline) baseline.update(meanLoss);
-    return { loss: meanLoss, grads, lossEvaluations };
+      return { value: pass.meanF!, grads: { logP, A, B, C, D } };
+    });
+    const result = readAndDispose(fn, value, grads, n * options.numNoise);
+    if (baseline instanceof MovingAverageBaseline) baseline.update(result.loss);
+    return result;
   } finally {
     s.dispose();
   }
 };
+
+/** Reads the loss and gradients back (refusing non-finite ones) and frees the tensors. */
+function readAndDispose(fn: string, value: tf.Tensor, grads: Record<ParameterName, tf.Tensor>, lossEvaluations: number): MixtureGradient {
+  try {
+    return readGradients(fn, value.dataSync()[0], grads, lossEvaluations);
+  } finally {
+    tf.dispose([value, ...Object.values(grads)]);
+  }
+}
 
 /**
  * The exact gradient of E[z²], from the closed form E[z² | s] = μ_s² + σ_s².

@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ParameterGradientsEstimate } from '../../estimators/result';
 import { MAX_DRAWS, toRandom } from '../../random';
+import { Received } from '../../distributions/checks';
 import { checkOptionsObject, checkPositiveInteger, fail, orDefault } from '../../validate';
 
 /** The parameters of the model: the bucket logits, and the weights and biases of the mean and log scale. */
@@ -64,7 +65,10 @@ export class GaussianMixtureModel {
       C: normalVariable([width, 1]),
       D: normalVariable([1]),
     };
-    this.X = rng.normal([1, this.dim]) as tf.Tensor2D;
+    const xValues = rng.normalArray(this.dim);
+    this.X = tf.tensor2d(xValues, [1, this.dim]);
+    const allBucketInputs = tf.tidy(() => inputRows(this.X, this.allBuckets()));
+    constants.set(this, { xValues, allBucketInputs, one: tf.scalar(1) });
   }
 
   /** Bucket probabilities P = softmax(logP), [1, K]. */
@@ -77,7 +81,7 @@ export class GaussianMixtureModel {
    * Relaxed buckets are what the Gumbel-Softmax method feeds in.
    */
   meanAndLogScale(s: tf.Tensor2D): { mu: tf.Tensor2D; logSigma: tf.Tensor2D } {
-    const input = tf.concat([tf.tile(this.X, [s.shape[0], 1]), s], 1);
+    const input = inputRows(this.X, s);
     const mu = tf.sigmoid(tf.add(tf.matMul(input, this.params.A as tf.Tensor2D), this.params.B)) as tf.Tensor2D;
     const logSigma = tf.add(tf.matMul(input, this.params.C as tf.Tensor2D), this.params.D) as tf.Tensor2D;
     return { mu, logSigma };
@@ -111,8 +115,47 @@ export class GaussianMixtureModel {
   }
 
   dispose(): void {
-    tf.dispose([...this.variables(), this.X]);
+    const made = constants.get(this);
+    tf.dispose([...this.variables(), this.X, ...(made ? [made.allBucketInputs, made.one] : [])]);
+    constants.delete(this);
   }
+}
+
+/** The rows [X, s] that μ and log σ are linear in, for buckets s [m, K]: [m, D+K]. */
+function inputRows(X: tf.Tensor2D, s: tf.Tensor2D): tf.Tensor2D {
+  return tf.concat([tf.tile(X, [s.shape[0], 1]), s], 1) as tf.Tensor2D;
+}
+
+/** What the hand-written gradients (./chain-rule) reuse at every call, made with the model and freed with it. */
+export interface ModelConstants {
+  /** X's values on the host, where `inputsFrom` assembles rows (tf.tile and tf.concat are slow kernels on wasm and cpu). */
+  xValues: Float32Array;
+  /** The rows [X, onehot(s)] of every bucket, [K, D+K]: the exact sum over s reads them at every call. */
+  allBucketInputs: tf.Tensor2D;
+  /** The scalar 1 (for 1 − μ), rather than an upload at every call. */
+  one: tf.Scalar;
+}
+
+const constants = new WeakMap<GaussianMixtureModel, ModelConstants>();
+
+/** The constants of a model that `checkModel` has accepted. */
+export function modelConstants(model: GaussianMixtureModel): ModelConstants {
+  return constants.get(model)!;
+}
+
+/**
+ * The rows [X, s] for bucket values on the host, s [m·K] row-major: assembled there and
+ * uploaded once, with the values of the model's own concat of X and s.
+ */
+export function inputsFrom(model: GaussianMixtureModel, buckets: ArrayLike<number>): tf.Tensor2D {
+  const { xValues } = modelConstants(model);
+  const width = model.dim + model.buckets, m = buckets.length / model.buckets;
+  const rows = new Float32Array(m * width);
+  for (let i = 0; i < m; i++) {
+    rows.set(xValues, i * width);
+    for (let k = 0; k < model.buckets; k++) rows[i * width + model.dim + k] = buckets[i * model.buckets + k];
+  }
+  return tf.tensor2d(rows, [m, width]);
 }
 
 /** The result of every method on the model: one gradient per parameter, read back as arrays. */
@@ -125,16 +168,29 @@ export type MixtureGradient = ParameterGradientsEstimate<ParameterName>;
  */
 export function gradientsOf(fn: string, model: GaussianMixtureModel, objective: () => tf.Scalar, lossEvaluations: number): MixtureGradient {
   const { value, grads } = tf.variableGrads(objective, model.variables());
-  const arrays = Object.fromEntries(PARAMETER_NAMES.map((name) => [name, grads[model.params[name].name].dataSync() as Float32Array]));
-  const result = { loss: value.dataSync()[0], grads: arrays as Record<ParameterName, Float32Array>, lossEvaluations };
-  tf.dispose([value, ...Object.values(grads)]);
+  try {
+    const byName = Object.fromEntries(PARAMETER_NAMES.map((name) => [name, grads[model.params[name].name]]));
+    return readGradients(fn, value.dataSync()[0], byName as Record<ParameterName, tf.Tensor>, lossEvaluations);
+  } finally {
+    tf.dispose([value, ...Object.values(grads)]);
+  }
+}
+
+/**
+ * Reads one gradient per parameter back as arrays (the caller disposes the tensors) and
+ * refuses a loss or gradient that is not finite, naming `fn`.
+ */
+export function readGradients(fn: string, loss: number, grads: Record<ParameterName, tf.Tensor>, lossEvaluations: number): MixtureGradient {
+  const arrays = Object.fromEntries(PARAMETER_NAMES.map((name) => [name, grads[name].dataSync() as Float32Array]));
+  const result = { loss, grads: arrays as Record<ParameterName, Float32Array>, lossEvaluations };
   const finite = Number.isFinite(result.loss) && PARAMETER_NAMES.every((name) => result.grads[name].every(Number.isFinite));
   if (!finite) throw new Error(`${fn}: the objective or its gradient is not finite at these parameters (value ${result.loss})`);
   return result;
 }
 
-/** Checks that `model` is a GaussianMixtureModel. */
+/** Checks that `model` is a GaussianMixtureModel that has not been disposed. */
 export function checkModel(fn: string, model: unknown): GaussianMixtureModel {
   if (!(model instanceof GaussianMixtureModel)) fail(fn, 'model', 'a GaussianMixtureModel', model);
+  if (!constants.has(model)) fail(fn, 'model', 'a GaussianMixtureModel that has not been disposed', new Received('a disposed one'));
   return model;
 }
