@@ -14,6 +14,7 @@
  * added. The entropy and KL estimates, which dominate its use, are not differentiated.
  */
 import * as tf from '@tensorflow/tfjs';
+import { backendKernel } from './backend-kernels';
 import { fusedKernelName, hasFusedKernel, registerFusedKernel, runFusedKernel } from './registry';
 import { cpuStore, sizeOf, wasmStore } from './typed-arrays';
 
@@ -123,7 +124,7 @@ function finish(numerator: number, max: number, logSum: number, K: number, const
 function densityWasm({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const store = wasmStore(backend);
   const { alpha, x, K, rows, outShape, tauPlusOne, tau, constant } = setUp(inputs, attrs);
-  const log = backendKernel('Log'), exp = backendKernel('Exp');
+  const log = backendKernel('Log', 'wasm'), exp = backendKernel('Exp', 'wasm');
   const f = Math.fround, numerators = new Float32Array(rows), maxes = new Float32Array(rows);
   // Pass 1: log x (the backend's), then the numerator and the shifted scores α − τ log x − max of every row.
   const logX = log({ inputs: { x }, backend }) as tf.TensorInfo;
@@ -164,11 +165,5 @@ function densityWasm({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): 
   return out;
 }
 
-/** A kernel function the wasm backend registered. */
-function backendKernel(name: string): tf.KernelFunc {
-  const kernel = tf.getKernel(name, 'wasm');
-  if (kernel === undefined) throw new Error(`concreteLogDensity: the wasm backend has no ${name} kernel`);
-  return kernel.kernelFunc;
-}
 
 registerFusedKernel(DENSITY, { cpu: densityCpu, wasm: densityWasm });

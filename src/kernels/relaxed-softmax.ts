@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { keepInside, TINY } from '../distributions/noise';
+import { backendKernel } from './backend-kernels';
 import { fusedKernelName, hasFusedKernel, registerFusedKernel, runFusedKernel } from './registry';
 import { cpuStore, Float32Store, sizeOf, wasmStore } from './typed-arrays';
 
@@ -106,12 +107,6 @@ function forwardWasm({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): 
   return [sample, unclamped];
 }
 
-/** A kernel function TensorFlow.js registered for a backend. */
-function backendKernel(name: string, backendName: string): tf.KernelFunc {
-  const kernel = tf.getKernel(name, backendName);
-  if (kernel === undefined) throw new Error(`relaxedSoftmax: the ${backendName} backend has no ${name} kernel`);
-  return kernel.kernelFunc;
-}
 
 /**
  * The gradient of the sample with respect to the scores' numerator logits + G:

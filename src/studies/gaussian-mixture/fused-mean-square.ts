@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedKernelName, hasFusedKernel, registerFusedKernel, runFusedKernel } from '../../kernels/registry';
 import { cpuStore, Float32Store, wasmStore } from '../../kernels/typed-arrays';
-import { kernelRunner } from './backend-kernels';
+import { kernelRunner } from '../../kernels/backend-kernels';
 import * as cpu from './cpu-kernels';
 
 const FORWARD = fusedKernelName('MixtureMeanSquare');
