@@ -16,18 +16,12 @@ import { concreteLogDensity, concreteLogDensityReference } from '../src/kernels/
 import { fusedKernelName, useFusedKernels } from '../src/kernels/registry';
 import { relaxedSoftmaxReference } from '../src/kernels/relaxed-softmax';
 import { Random } from '../src/random';
+import { assertSame } from './same-bits';
 
 const BACKENDS = availableBackends().filter((b) => b === 'cpu' || b === 'wasm');
 const RUNS = { numRuns: 60, seed: 37, endOnFailure: true };
 
 before(async () => { await initBackend(); });
-
-function assertSame(what: string, ours: tf.Tensor, reference: tf.Tensor): void {
-  assert.deepEqual(ours.shape, reference.shape, `${what}: shape`);
-  const a = Array.from(ours.dataSync()), b = Array.from(reference.dataSync());
-  const i = a.findIndex((v, j) => !Object.is(v, b[j]));
-  assert.equal(i, -1, `${what}: entry ${i} is ${a[i]}, the reference's ${b[i]}`);
-}
 
 /** An arbitrary coordinate: mostly inside (0, 1], sometimes 0, tiny, above 1, negative or non-finite. */
 const coordinate = fc.oneof(

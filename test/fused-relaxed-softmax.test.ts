@@ -17,6 +17,7 @@ import { TINY } from '../src/distributions/noise';
 import { relaxedSoftmax, relaxedSoftmaxReference } from '../src/kernels/relaxed-softmax';
 import { fusedKernelName, useFusedKernels } from '../src/kernels/registry';
 import { Random } from '../src/random';
+import { assertSame } from './same-bits';
 
 const BACKENDS = availableBackends().filter((b) => b === 'cpu' || b === 'wasm');
 const RUNS = { numRuns: 60, seed: 29, endOnFailure: true };
@@ -24,18 +25,6 @@ const RUNS = { numRuns: 60, seed: 29, endOnFailure: true };
 before(async () => { await initBackend(); });
 
 /** The first entry where two arrays differ as values (Object.is), or −1. */
-function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return 0;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
-}
-
-function assertSame(what: string, ours: tf.Tensor, reference: tf.Tensor): void {
-  assert.deepEqual(ours.shape, reference.shape, `${what}: shape`);
-  const a = ours.dataSync(), b = reference.dataSync();
-  const i = firstDifference(a, b);
-  assert.equal(i, -1, `${what}: entry ${i} is ${a[i]}, the reference's ${b[i]}`);
-}
 
 /** A logit: mostly moderate, sometimes large (where the clamp acts at low τ), rarely NaN, ±∞ or −0. */
 const logit = fc.oneof(

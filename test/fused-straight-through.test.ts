@@ -12,18 +12,12 @@ import { availableBackends, initBackend } from '../src/backend';
 import { straightThrough } from '../src/estimators/straight-through';
 import { fusedKernelName } from '../src/kernels/registry';
 import { straightThroughRound, straightThroughRoundReference } from '../src/kernels/straight-through';
+import { assertSame } from './same-bits';
 
 const BACKENDS = availableBackends().filter((b) => b === 'cpu' || b === 'wasm');
 const RUNS = { numRuns: 80, seed: 31, endOnFailure: true };
 
 before(async () => { await initBackend(); });
-
-function assertSame(what: string, ours: tf.Tensor, reference: tf.Tensor): void {
-  assert.deepEqual(ours.shape, reference.shape, `${what}: shape`);
-  const a = Array.from(ours.dataSync()), b = Array.from(reference.dataSync());
-  const i = a.findIndex((v, j) => !Object.is(v, b[j]));
-  assert.equal(i, -1, `${what}: entry ${i} is ${a[i]}, the reference's ${b[i]}`);
-}
 
 /** Entries that make ties, halves, signed zeros and non-finite rows likely. */
 const entry = fc.oneof(
