@@ -75,6 +75,8 @@ const REPEATS = QUICK ? 5 : 200;
  * 5 warm-up calls the 30 timed ones of the Gaussian mixture ran 15–35% slower, still compiling).
  */
 const WARM_UP_CALLS = QUICK ? 5 : 100;
+/** Untimed VAE steps on every side before the first round (see vaeTs). */
+const VAE_WARM_UP_STEPS = QUICK ? 3 : 50;
 
 interface Timing { experiment: string; side: string; seconds: number; count: number; round: number; scaled?: boolean; error?: string }
 const timings: Timing[] = [];
@@ -202,7 +204,11 @@ async function vaeTs(backend: string): Promise<void> {
   if (side === undefined) {
     side = new TsVaeSide();
     vaeSides.set(backend, side);
-    side.time(3); // warm-up: kernels set up, V8 compiled
+    // Warm-up: kernels set up, V8 compiled, tfjs-node's allocations reused. With 3 steps the
+    // tensorflow side's five rounds ran 24.6, 21.6, 20.8, 16.6, 16.4 ms a step: it settles
+    // after some 50. cpu, never the fastest, gets 3 (0.6 s a step).
+    // (in chunks of 10: a chunk trains on the first digits of the synthetic set only)
+    for (let done = 0, total = backend === 'cpu' ? 3 : VAE_WARM_UP_STEPS; done < total; done += 10) side.time(Math.min(10, total - done));
   }
   const steps = backend === 'cpu' ? VAE_CPU_STEPS : VAE_STEPS;
   // trainVae's own clock (its steps only), not timeTs's, which would add trainVae's set-up.
@@ -482,8 +488,8 @@ async function main(): Promise<void> {
     log('vae: step-0 agreement, then warm-up');
     await initBackend(backends[0]);
     vaeAgreement = await setUpVaePeers(OUT, peers);
-    for (const mode of ['eager', 'function']) await python.request(['vae-time', '--mode', mode, '--steps', 3]);
-    await jax?.request(['vae-time', '--steps', 3]);
+    for (const mode of ['eager', 'function']) await python.request(['vae-time', '--mode', mode, '--steps', VAE_WARM_UP_STEPS]);
+    await jax?.request(['vae-time', '--steps', VAE_WARM_UP_STEPS]);
   }
   for (round = 0; round < ROUNDS; round++) {
     for (const phase of phases) {
