@@ -555,7 +555,7 @@ const hours = (100 * 3 * stepsPerEpoch * (oneSampleVariants * oneSample + fourSa
 await showMarkdown(`The full network has **${(parameters / 1e6).toFixed(2)} million** weights. On the '${backend()}' backend one step (a batch of 100) takes ` +
   `**${(1000 * oneSample).toFixed(0)} ms** with ST-GS and **${(1000 * fourSamples).toFixed(0)} ms** with RLOO's four samples, ${(fourSamples / oneSample).toFixed(1)} times as much; ` +
   `an epoch of the ${trainSet.count} training digits is ${(stepsPerEpoch * oneSample).toFixed(1)} s with one sample. The whole full run, ${variants.length} variants × 3 seeds × 100 epochs, ` +
-  `would take about **${hours.toFixed(0)} hours** on this machine (Gumbel-Rao's extra backward work not counted).`);
+  `would take about **${hours.toFixed(0)} hour${hours.toFixed(0) === '1' ? '' : 's'}** on this machine (Gumbel-Rao's extra backward work not counted).`);
 
 // %% [markdown]
 // > **Where the source goes wrong**
