@@ -543,7 +543,7 @@ async function main(): Promise<void> {
     '',
     '### Where the best backend\'s time goes',
     '',
-    `Noise: time inside the project's generator (\`Random\`'s bulk draws, in JavaScript, so that a seed gives the same numbers on every backend), measured in round 1 over ${NOISE_UNITS} further units (${10 * NOISE_UNITS} steps for the squared-error toy, ${VAE_STEPS} for the VAE).`,
+    `Noise: time inside the project's generator (\`Random\`'s bulk draws, on the host in JavaScript and WebAssembly, so that a seed gives the same numbers on every backend), measured in round 1 over ${NOISE_UNITS} further units (${10 * NOISE_UNITS} steps for the squared-error toy, ${VAE_STEPS} for the VAE).`,
     'Kernels: backend kernels dispatched per unit (tf.profile; autodiff\'s backward kernels and tensor copies included). Rest: everything but the noise. Ratios divide by the faster Python TensorFlow time.',
     '',
     ...anatomyTable(backends),
