@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Seed } from '../random';
 import { checkPositive, fail } from '../validate';
 import { checkTrailingShape, received, readStats, TensorInput, toFloatTensor } from './checks';
-import { concreteLogDensity as fusedConcreteLogDensity } from '../kernels/concrete-log-density';
+import { concreteLogDensity } from '../kernels/concrete-log-density';
 import { relaxedSoftmax } from '../kernels/relaxed-softmax';
 import { gumbelNoise } from './noise';
 import { ParameterizedDistribution } from './parameterized-distribution';
@@ -101,20 +101,6 @@ export class RelaxedOneHotCategorical extends ParameterizedDistribution {
       return concreteLogDensity(this.params.normalisedLogits(), tensor, this.temperature);
     });
   }
-}
-
-/**
- * The Concrete log-density of `RelaxedOneHotCategorical.logProb`, without its check of x.
- * For points the library drew itself, which lie on the open simplex by construction:
- * the check runs several kernels over every point and a download. Not exported from
- * the package; users call `logProb`. One kernel on cpu and wasm; the formula, op by op,
- * is `concreteLogDensityReference` (src/kernels/concrete-log-density.ts).
- *
- * Shapes: alpha, normalised logits [...batchShape, K]; x [...sampleShape, ...batchShape, K]
- * → [...sampleShape, ...batchShape].
- */
-export function concreteLogDensity(alpha: tf.Tensor, x: tf.Tensor, temperature: number): tf.Tensor {
-  return fusedConcreteLogDensity(alpha, x, temperature);
 }
 
 /** Every coordinate > 0 and finite, and every last-axis sum within 1e-4 of 1; one download. */

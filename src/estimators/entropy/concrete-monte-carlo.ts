@@ -5,7 +5,7 @@
  * [1] Maddison, Mnih & Teh 2017, "The Concrete distribution".
  */
 import * as tf from '@tensorflow/tfjs';
-import { concreteLogDensity } from '../../distributions/relaxed-one-hot-categorical';
+import { concreteLogDensity } from '../../kernels/concrete-log-density';
 import { checkPositive, orDefault } from '../../validate';
 import { checkSampling, checkTemperature, RelaxedOptions } from '../options';
 import { EntropyProblem, entropyOrKL, KLProblem, TermBody, withProblemObject } from './problem';
