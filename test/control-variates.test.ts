@@ -122,7 +122,7 @@ test('control variate state: a non-finite gradient is refused, and a failing cal
   relax(problem, { numSamples: 4, seed: 0, controlVariate: cv }).grad.dispose();
   const snapshot = () => [cv.temperature, ...cv.scale, cv.updates];
   const before = snapshot();
-  assert.equal(cv.step(new Float32Array(1000).fill(NaN)), false); // wrong length: ignored
+  assert.throws(() => cv.step(new Float32Array(1000).fill(NaN)), /^Error: RelaxControlVariate\.step: gradient must be an array of \d+ numbers/); // wrong length
   assert.equal(cv.step(Float64Array.from({ length: cv.parameterCount }, (_, i) => (i === 0 ? NaN : 1))), false);
   assert.equal(cv.refusedUpdates, 1);
   assert.deepEqual(snapshot(), before);

@@ -11,7 +11,12 @@ import { EstimatorBody } from './estimator';
 import { checkSampling, SamplingOptions } from './options';
 import { readLoss } from './result';
 
-/** Options of `rebar` and `relax`, with the control variate type of each. */
+/**
+ * Options of `rebar` and `relax` (`RebarOptions`, `RelaxOptions`): `SamplingOptions` and the
+ * caller's control variate.
+ *
+ * @typeParam C - the control variate's type: `RebarControlVariate` or `RelaxControlVariate`.
+ */
 export interface ControlVariateOptions<C> extends SamplingOptions {
   /**
    * The control variate to use and tune; the caller keeps it across calls. Left out,

@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { gumbelNoise, logisticNoise } from '../distributions/noise';
 import { Random } from '../random';
 import { conditionalPerturbation } from './conditional-noise';
-import { ParameterLayout } from './control-variates';
+import { ControlVariateLayout } from './control-variates';
 import { CheckedProblem, perSampleLoss, probabilities } from './problem';
 import { lossWithSampleGradient } from './sample-gradient';
 import { relaxation, relaxationVjp } from './softmax-jacobian';
@@ -71,7 +71,7 @@ export function relaxedTerms(problem: CheckedProblem, draws: Draws, temperature:
 }
 
 /** r(x) [n] and ∇_x r [n, ...] of the network r(x) = w₂ · tanh(W₁ a(x) + b₁) + b₂ at x [n, ...], in closed form. */
-function network(problem: CheckedProblem, phi: tf.Tensor, layout: ParameterLayout, x: tf.Tensor): { value: tf.Tensor; grad: tf.Tensor } {
+function network(problem: CheckedProblem, phi: tf.Tensor, layout: ControlVariateLayout, x: tf.Tensor): { value: tf.Tensor; grad: tf.Tensor } {
   const { d, hidden: H } = layout;
   const n = x.shape[0];
   const w1 = tf.reshape(tf.slice(phi, layout.w1, d * H), [d, H]);
@@ -91,13 +91,13 @@ function perSample(t: tf.Tensor, rank: number): tf.Tensor {
 
 /**
  * The n per-draw estimates ĝ_i [n, ...] for the parameters phi (flat, see
- * control-variates.ts), with c(x) = η f(σ_λ(x)) + r(x) (r only when layout.hidden > 0):
+ * control-variates/layout.ts), with c(x) = η f(σ_λ(x)) + r(x) (r only when layout.hidden > 0):
  *
  *     ĝ_i = (f(b_i) − η f(σ_λ(z̃_i)) − r(z̃_i)) ∇log q(b_i)
  *           + η (∇f(σ_λ(z_i)) − ∇f(σ_λ(z̃_i))) + ∇r(z_i) − ∇r(z̃_i).
  */
 export function perDrawEstimates(
-  problem: CheckedProblem, draws: Draws, terms: RelaxedTerms, phi: tf.Tensor, layout: ParameterLayout,
+  problem: CheckedProblem, draws: Draws, terms: RelaxedTerms, phi: tf.Tensor, layout: ControlVariateLayout,
 ): tf.Tensor {
   const rank = problem.logits.rank;
   const eta = tf.reshape(tf.slice(phi, 0, layout.d), problem.logits.shape);
@@ -131,7 +131,7 @@ export function varianceObjective(estimates: tf.Tensor): tf.Scalar {
  * (exp, sigmoid, tanh, softmax). Costs 2n more loss evaluations.
  */
 export function tuningGradient(
-  problem: CheckedProblem, draws: Draws, terms: RelaxedTerms, phi: tf.Tensor, layout: ParameterLayout, temperature: number,
+  problem: CheckedProblem, draws: Draws, terms: RelaxedTerms, phi: tf.Tensor, layout: ControlVariateLayout, temperature: number,
 ): Float32Array {
   const objective = (p: tf.Tensor) => varianceObjective(perDrawEstimates(problem, draws, terms, p, layout));
   const { value, grad } = tf.valueAndGrad(objective)(phi);

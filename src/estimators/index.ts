@@ -26,8 +26,9 @@ export { arm } from './arm';
 export { disarm } from './disarm';
 export { rebar, RebarOptions } from './rebar';
 export { relax, RelaxOptions } from './relax';
+export { ControlVariateOptions } from './control-variate-body';
 export {
-  RebarControlVariate, RelaxControlVariate, RebarControlVariateOptions, RelaxControlVariateOptions,
+  RebarControlVariate, RelaxControlVariate, RebarControlVariateOptions, RelaxControlVariateOptions, ControlVariateLayout,
 } from './control-variates';
 export { sumAndSample, SumAndSampleOptions } from './sum-and-sample';
 export {
