@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { Random } from '../src/random';
 import { Adam, ADAM_LAYOUTS, AdamLayout } from '../src/train/adam';
+import { HostAdamState } from '../src/train/host-adam';
 import { refusedBy } from './refused-by';
 
 before(async () => {
@@ -70,6 +71,80 @@ for (const layout of ADAM_LAYOUTS) {
   });
 }
 
+test('finite gradients whose sum overflows float32 are still applied, in every layout, as tf.train.adam applies them', () => {
+  for (const layout of ADAM_LAYOUTS) {
+    const w = tf.variable(tf.zeros([4])), theirs = tf.variable(tf.zeros([4]));
+    const adam = new Adam([w], { learningRate: 0.1, layout }), builtIn: tf.Optimizer = tf.train.adam(0.1);
+    tf.tidy(() => {
+      const g = tf.tensor1d([3e38, 3e38, 3e38, -1]);
+      assert.deepEqual(adam.guardedStep({ [w.name]: g }, tf.scalar(2)), { loss: 2, gradientsFinite: true, applied: true }, layout);
+      builtIn.applyGradients({ [theirs.name]: g });
+    });
+    // (g² overflows to ∞ for the large entries, so their weights stay put; the last one moves by lr.)
+    assert.deepEqual(Array.from(w.dataSync()), Array.from(theirs.dataSync()), layout);
+    assert.ok(Math.abs(w.dataSync()[3] - 0.1) < 1e-6, layout);
+    adam.dispose();
+    builtIn.dispose();
+    tf.dispose([w, theirs]);
+  }
+});
+
+/**
+ * Gradients near and below float32's normal range, 2^−126: subnormal entries, entries
+ * whose squares or products with 1 − β are subnormal, and ordinary ones. The tensorflow
+ * backend's kernels flush subnormal inputs and results to zero, wasm and cpu keep them.
+ */
+function tinyGradientsAt(step: number, rng: Random): Float32Array[] {
+  const scales = [1e-39, 3e-38, 1e-30, 1e-22, 1e-19, 1e-15, 1];
+  return SHAPES.map((shape) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    return rng.normalArray(n).map((x, i) => x * scales[i % scales.length] * (step % 5 === 4 ? -1 : 1));
+  });
+}
+
+/** Start values at three scales, down to subnormal ones, for the tiny-number tests. */
+const tinyStart = () => SHAPES.map((shape, i) => new Random(40 + i).normalArray(shape.reduce((a, b) => a * b, 1)).map((x, j) => x * [1e-38, 1e-30, 1][j % 3]));
+const TINY_STEPS = 12, TINY_RATE = 1e-3;
+
+test("the host layout matches tf.train.adam bit for bit where numbers leave float32's normal range", () => {
+  const ours = variablesFrom(tinyStart()), theirs = variablesFrom(tinyStart());
+  const adam = new Adam(ours, { learningRate: TINY_RATE, layout: 'host' });
+  const builtIn: tf.Optimizer = tf.train.adam(TINY_RATE);
+  for (let t = 0; t < TINY_STEPS; t++) {
+    tf.tidy(() => {
+      const grads = tinyGradientsAt(t, new Random(300 + t)).map((v, i) => tf.tensor(v, SHAPES[i]));
+      assert.equal(adam.guardedStep(Object.fromEntries(ours.map((x, i) => [x.name, grads[i]])), tf.scalar(0)).applied, true);
+      builtIn.applyGradients(Object.fromEntries(theirs.map((x, i) => [x.name, grads[i]])));
+    });
+  }
+  ours.forEach((x, i) => assert.deepEqual(Array.from(x.dataSync()), Array.from(theirs[i].dataSync()), `variable ${i} on ${tf.getBackend()}`));
+  adam.dispose();
+  builtIn.dispose();
+  tf.dispose([...ours, ...theirs]);
+});
+
+test('on those numbers, flushing subnormals changes the weights: the test above can tell the two modes apart', () => {
+  const run = (flush: boolean) => {
+    const state = HostAdamState.create(SHAPES.map((shape) => shape.reduce((a, b) => a * b, 1)))!;
+    tinyStart().forEach((w, i) => state.weights.set(w, state.offsets[i]));
+    let power1 = Math.fround(0.9), power2 = Math.fround(0.999);
+    for (let t = 0; t < TINY_STEPS; t++) {
+      tinyGradientsAt(t, new Random(300 + t)).forEach((g, i) => state.gradients.set(g, state.offsets[i]));
+      state.prepareGradients(flush);
+      if (t === 0) state.prepareWeights(flush);
+      state.update({ beta1: 0.9, oneMinusBeta1: 1 - 0.9, beta2: 0.999, oneMinusBeta2: 1 - 0.999, epsilon: 1e-7, negLearningRate: -TINY_RATE },
+        Math.fround(1 - power1), Math.fround(1 - power2), flush);
+      power1 = Math.fround(power1 * Math.fround(0.9));
+      power2 = Math.fround(power2 * Math.fround(0.999));
+    }
+    return Array.from(state.weights);
+  };
+  const kept = run(false), flushed = run(true);
+  const differing = kept.filter((x, i) => x !== flushed[i]).length;
+  assert.ok(differing > 0, 'some weights differ between the two modes');
+  assert.ok(flushed.every((x) => x === 0 || Math.abs(x) >= 2 ** -126), 'with flushing, none does');
+});
+
 test('a step with a NaN or infinite gradient, or a NaN loss, is refused and changes nothing; the next finite step still matches', () => {
   const rng = new Random(5);
   const start = SHAPES.map((shape) => rng.normalArray(shape.reduce((a, b) => a * b, 1)));
@@ -101,11 +176,11 @@ test('a step with a NaN or infinite gradient, or a NaN loss, is refused and chan
   }
 });
 
-test('a variable assigned between steps is read afresh: the steps after it still match tf.train.adam', () => {
+for (const layout of ['flat', 'host'] as const) test(`a variable assigned between steps is read afresh (layout '${layout}'): the steps after it still match tf.train.adam`, () => {
   const rng = new Random(12);
   const start = SHAPES.map((shape) => rng.normalArray(shape.reduce((a, b) => a * b, 1)));
   const ours = variablesFrom(start), theirs = variablesFrom(start);
-  const adam = new Adam(ours, { learningRate: 0.01, layout: 'flat' });
+  const adam = new Adam(ours, { learningRate: 0.01, layout });
   const builtIn: tf.Optimizer = tf.train.adam(0.01);
   for (let t = 0; t < 6; t++) {
     if (t === 3) {

@@ -1,7 +1,7 @@
 /**
  * The WebAssembly noise generator (wasm/noise.wat, src/noise-wasm.ts) against the
- * JavaScript reference in src/random.ts: the committed bytes are the assembled text,
- * every possible uniform goes through the Gumbel and logistic transforms to the same
+ * JavaScript reference in src/random.ts (test/wasm-modules.test.ts checks that the
+ * committed bytes are the assembled text): every possible uniform goes through the Gumbel and logistic transforms to the same
  * float32 bits as Math.log gives, the normal draws' radius and angle factors stay within
  * the bound their rounding guard assumes for every possible uniform, and Random's
  * streams are the same with either path.
@@ -9,7 +9,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
@@ -37,16 +36,6 @@ function instance(): Record<string, any> {
   const bytes = Uint8Array.from(atob(NOISE_WASM_BASE64), (c) => c.charCodeAt(0));
   return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as Record<string, any>;
 }
-
-test('the committed module is wasm/noise.wat as scripts/assemble-wasm.mjs assembles it, under 4 KiB', async () => {
-  const script = '../scripts/assemble-wasm.mjs'; // plain JavaScript, imported by a path in a variable
-  const { assemble, moduleSource } = (await import(script)) as { assemble: () => Promise<Uint8Array>; moduleSource: (b: Uint8Array) => string };
-  const bytes = await assemble();
-  assert.equal(readFileSync(join(ROOT, 'src', 'noise-wasm-bytes.ts'), 'utf8'), moduleSource(bytes),
-    'src/noise-wasm-bytes.ts is stale: run node scripts/assemble-wasm.mjs');
-  // Chromium refuses synchronous compilation of larger modules on the main thread.
-  assert.ok(bytes.length < 4096, `${bytes.length} bytes`);
-});
 
 test('every possible uniform gives the JavaScript Gumbel draw −log(−log u), bit for bit', () => {
   const u = Float32Array.from({ length: GRID }, (_, k) => gridPoint(k));

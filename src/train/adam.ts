@@ -6,35 +6,49 @@
  * scalars per variable and step (β1, 1 − β1, β2, 1 − β2, ε, −lr) plus four kernels for
  * its bias corrections. This class keeps those scalars as tensors of its own, tracks
  * β^t on the host in float32 (as TensorFlow.js' float32 variable holds it), and can
- * update several variables as one flat vector. The elementwise formula and its order of
+ * update several variables as one flat vector, or all of them on the host in one pass
+ * of WebAssembly. The elementwise formula and its order of
  * float32 operations are TensorFlow.js', so the weights are the same bit for bit:
  *
  *   m ← m·β1 + g·(1 − β1),   v ← v·β2 + g²·(1 − β2),
  *   θ ← (m / (1 − β1^t)) / (√(v / (1 − β2^t)) + ε) · (−lr) + θ.
  *
- * Concatenating and splitting are exact, so the layout changes the kernel count, never a
- * value. Which layout is fastest depends on the backend (bench/vae-step.ts measures it).
+ * Concatenating and splitting are exact, and the host layout runs the same float32
+ * operations (src/train/host-adam.ts), so the layout changes the speed, never a value.
+ * Which layout is fastest depends on the backend (bench/vae-step.ts measures it).
  *
  * [1] Kingma & Ba 2015, "Adam: a method for stochastic optimization", ICLR.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Received } from '../distributions/checks';
 import { checkPositive, fail } from '../validate';
+import { AdamScalars, HostAdamState } from './host-adam';
 
 /**
- * How the variables are grouped for the update: 'separate' (each on its own, as
- * tf.train.adam), 'vectors-flat' (the rank-0 and rank-1 variables, e.g. biases, as one
- * flat vector, needing no reshape), 'flat' (all of them as one flat vector).
+ * Where and how the variables are updated: by tensor kernels, 'separate' (each on its
+ * own, as tf.train.adam), 'vectors-flat' (the rank-0 and rank-1 variables, e.g. biases,
+ * as one flat vector, needing no reshape) or 'flat' (all of them as one flat vector); or
+ * 'host': all of them in one pass in WebAssembly on the host, the gradients read down and
+ * the new weights written back (where WebAssembly is missing, the backend's fastest
+ * tensor layout runs instead, with the same numbers).
  */
-export const ADAM_LAYOUTS = ['separate', 'vectors-flat', 'flat'] as const;
+export const ADAM_LAYOUTS = ['separate', 'vectors-flat', 'flat', 'host'] as const;
 export type AdamLayout = (typeof ADAM_LAYOUTS)[number];
 
 /**
  * The layout each backend runs fastest for the categorical VAE's step (bench/vae-step.ts):
- * on `tensorflow` a kernel on a small tensor costs as much as one on a large one, on
- * `wasm` and `cpu` copying the large weights costs more than their kernels.
+ * on `tensorflow` each of the fourteen kernels over the weights costs more than reading
+ * the gradients down and the weights back, and on `cpu` its JavaScript loops do; on
+ * `wasm` the kernels are as fast as the host pass, and copying the large weights costs
+ * more than the kernels it saves.
  */
-export const FASTEST_ADAM_LAYOUT: Readonly<Record<string, AdamLayout>> = { tensorflow: 'flat', wasm: 'vectors-flat', cpu: 'vectors-flat' };
+export const FASTEST_ADAM_LAYOUT: Readonly<Record<string, AdamLayout>> = { tensorflow: 'host', wasm: 'vectors-flat', cpu: 'host' };
+
+/** The fastest tensor layout of each backend, used where the host layout cannot run. */
+const FASTEST_TENSOR_LAYOUT: Readonly<Record<string, AdamLayout>> = { tensorflow: 'flat', wasm: 'vectors-flat', cpu: 'vectors-flat' };
+
+/** Backends whose kernels flush subnormal float32 numbers to zero, as the host update must then too. */
+const FLUSHING_BACKENDS: readonly string[] = ['tensorflow'];
 
 /** Options of `Adam`; the defaults are tf.train.adam's (ε: the backend's epsilon, 1e-7 in float32). */
 export interface AdamOptions {
@@ -82,8 +96,13 @@ interface Group {
  * w.dispose();
  */
 export class Adam {
+  private readonly variables: tf.Variable[];
+  /** The tensor layouts' groups (none for the host layout). */
   private readonly groups: Group[];
-  /** β1, 1 − β1, β2, 1 − β2, ε and −lr, uploaded once. */
+  /** The host layout's flat vectors, and the data each variable held after its last write (null: not written yet). */
+  private readonly host: { state: HostAdamState; written: (object | null)[] } | null;
+  /** β1, 1 − β1, β2, 1 − β2, ε and −lr as numbers, and for the tensor layouts uploaded once, with a zero for the guard. */
+  private readonly scalars: AdamScalars;
   private readonly constants: tf.Scalar[];
   private readonly beta1: number;
   private readonly beta2: number;
@@ -108,54 +127,109 @@ export class Adam {
     if (!(ADAM_LAYOUTS as readonly unknown[]).includes(layout)) fail(fn, 'layout', `one of ${ADAM_LAYOUTS.join(', ')}`, layout);
     this.power1 = Math.fround(this.beta1);
     this.power2 = Math.fround(this.beta2);
+    this.variables = variables.slice();
     // The same float32 scalars as tf.train.adam's arguments: 1 − β is formed in float64, then rounded.
-    this.constants = [this.beta1, 1 - this.beta1, this.beta2, 1 - this.beta2, epsilon, -learningRate].map((c) => tf.scalar(c));
-    this.groups = groupVariables(variables, layout).map((group) => {
+    this.scalars = {
+      beta1: this.beta1, oneMinusBeta1: 1 - this.beta1, beta2: this.beta2, oneMinusBeta2: 1 - this.beta2, epsilon, negLearningRate: -learningRate,
+    };
+    const state = layout === 'host' ? HostAdamState.create(variables.map((x) => x.size)) : null;
+    this.host = state === null ? null : { state, written: variables.map(() => null) };
+    const s = this.scalars;
+    this.constants = this.host !== null ? [] : [s.beta1, s.oneMinusBeta1, s.beta2, s.oneMinusBeta2, s.epsilon, s.negLearningRate, 0].map((c) => tf.scalar(c));
+    const tensorLayout = layout === 'host' ? FASTEST_TENSOR_LAYOUT[tf.getBackend()] ?? 'separate' : layout;
+    this.groups = this.host !== null ? [] : groupVariables(variables, tensorLayout).map((group) => {
       const shape = group.length === 1 ? group[0].shape : [group.reduce((n, x) => n + x.size, 0)];
       return { variables: group, m: zeroVariable(shape), v: zeroVariable(shape), flat: null };
     });
   }
 
   /**
-   * Applies one Adam step only if `loss` and every gradient are finite. The test is the
-   * sum of all gradient entries (NaN or ±∞ if any entry is, and ±∞ also if finite
-   * gradients overflow when summed), read back with the loss (two scalar reads, cheaper
-   * on every backend than stacking them for one, bench/flat-adam.ts). `grads`
-   * holds a gradient for every variable, by variable name, as `tf.variableGrads` gives it.
-   * Nothing is changed when the step is refused.
+   * Applies one Adam step only if `loss` and every gradient entry are finite, read back
+   * to the host first. `grads` holds a gradient for every variable, by variable name, as
+   * `tf.variableGrads` gives it. Nothing is changed when the step is refused.
    */
   guardedStep(grads: tf.NamedTensorMap, loss: tf.Scalar): GuardedStep {
     const fn = 'Adam.guardedStep';
     if (this.disposed) fail(fn, 'this Adam', 'one that has not been disposed', new Received('a disposed one'));
     if (grads === null || typeof grads !== 'object') fail(fn, 'grads', 'an object of gradients by variable name', grads);
-    for (const { variables } of this.groups) {
-      for (const x of variables) {
-        if (x.isDisposed) fail(fn, 'variables', 'live variables (one was disposed after this Adam was made)', new Received(`variable '${x.name}', disposed`));
-        const g = grads[x.name];
-        if (!(g instanceof tf.Tensor) || g.isDisposed || g.dtype !== 'float32' || g.shape.join() !== x.shape.join()) {
-          fail(fn, `grads['${x.name}']`, `a live float32 tensor of shape [${x.shape.join(', ')}]`, g);
-        }
+    for (const x of this.variables) {
+      if (x.isDisposed) fail(fn, 'variables', 'live variables (one was disposed after this Adam was made)', new Received(`variable '${x.name}', disposed`));
+      const g = grads[x.name];
+      if (!(g instanceof tf.Tensor) || g.isDisposed || g.dtype !== 'float32' || g.shape.join() !== x.shape.join()) {
+        fail(fn, `grads['${x.name}']`, `a live float32 tensor of shape [${x.shape.join(', ')}]`, g);
       }
     }
     if (!(loss instanceof tf.Tensor) || loss.isDisposed || loss.rank !== 0) fail(fn, 'loss', 'a live scalar tensor', loss);
+    return this.host !== null ? this.hostStep(this.host, grads, loss) : this.tensorStep(grads, loss);
+  }
+
+  /** 1 − β^t of the coming step in float32: tf.train.adam subtracts its float32 β^t from 1 on the device. */
+  private corrections(): [number, number] {
+    return [Math.fround(1 - this.power1), Math.fround(1 - this.power2)];
+  }
+
+  /** β^t of the next step, rounded to float32 after the product as TensorFlow.js' variables are. */
+  private advancePowers(): void {
+    this.power1 = Math.fround(this.power1 * Math.fround(this.beta1));
+    this.power2 = Math.fround(this.power2 * Math.fround(this.beta2));
+  }
+
+  /**
+   * The host layout: gradients read into the flat vectors and tested there, the weights
+   * read afresh only where a variable was assigned since this Adam last wrote it, one
+   * pass in WebAssembly, and each variable's new weights written back as a fresh tensor.
+   */
+  private hostStep(host: NonNullable<Adam['host']>, grads: tf.NamedTensorMap, loss: tf.Scalar): GuardedStep {
+    const { state, written } = host;
+    const flush = FLUSHING_BACKENDS.includes(tf.getBackend());
+    this.variables.forEach((x, i) => state.gradients.set(grads[x.name].dataSync() as Float32Array, state.offsets[i]));
+    const lossValue = loss.dataSync()[0];
+    const gradientsFinite = state.prepareGradients(flush);
+    const applied = gradientsFinite && Number.isFinite(lossValue);
+    if (applied) {
+      const stale = this.variables.map((x, i) => x.dataId !== written[i]);
+      this.variables.forEach((x, i) => {
+        if (stale[i]) state.weights.set(x.dataSync() as Float32Array, state.offsets[i]);
+      });
+      if (stale.includes(true)) state.prepareWeights(flush);
+      const [correction1, correction2] = this.corrections();
+      state.update(this.scalars, correction1, correction2, flush);
+      this.variables.forEach((x, i) => {
+        // A copy: a backend may keep the array it is given (cpu, and tensorflow until first use).
+        const theta = tf.tensor(state.weights.slice(state.offsets[i], state.offsets[i] + x.size), x.shape);
+        x.assign(theta);
+        theta.dispose();
+        written[i] = x.dataId;
+      });
+      this.advancePowers();
+    }
+    return { loss: lossValue, gradientsFinite, applied };
+  }
+
+  /**
+   * The tensor layouts: the finiteness test is the sum of g·0 over every group (0 for
+   * finite entries, NaN from any NaN or ±∞, and no overflow), read back with the loss
+   * (two scalar reads, cheaper on every backend than stacking them for one, bench/flat-adam.ts).
+   */
+  private tensorStep(grads: tf.NamedTensorMap, loss: tf.Scalar): GuardedStep {
+    const zero = this.constants[6];
     return tf.tidy(() => {
       const flatGrads = this.groups.map(({ variables }) => flatten(variables.map((x) => grads[x.name])));
-      const sums = flatGrads.map((g) => tf.sum(g));
-      const gradientSum = (sums.length === 1 ? sums[0] : tf.addN(sums)).dataSync()[0];
+      const sums = flatGrads.map((g) => tf.sum(tf.mul(g, zero)));
+      const gradientTest = (sums.length === 1 ? sums[0] : tf.addN(sums)).dataSync()[0];
       const lossValue = loss.dataSync()[0];
-      const gradientsFinite = Number.isFinite(gradientSum);
+      const gradientsFinite = Number.isFinite(gradientTest);
       const applied = gradientsFinite && Number.isFinite(lossValue);
       if (applied) this.update(flatGrads);
       return { loss: lossValue, gradientsFinite, applied };
     });
   }
 
-  /** The update itself, in TensorFlow.js' order of operations; runs inside guardedStep's tidy. */
+  /** The tensor update itself, in TensorFlow.js' order of operations; runs inside tensorStep's tidy. */
   private update(flatGrads: tf.Tensor[]): void {
     const [beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, negLearningRate] = this.constants;
-    // 1 − β^t in float32: tf.train.adam subtracts its float32 β^t from 1 on the device.
-    const correction1 = tf.scalar(Math.fround(1 - this.power1));
-    const correction2 = tf.scalar(Math.fround(1 - this.power2));
+    const correction1 = tf.scalar(this.corrections()[0]);
+    const correction2 = tf.scalar(this.corrections()[1]);
     this.groups.forEach((group, i) => {
       const g = flatGrads[i];
       const m = tf.add(tf.mul(group.m, beta1), tf.mul(g, oneMinusBeta1));
@@ -173,8 +247,7 @@ export class Adam {
         group.flat = { theta: tf.keep(theta), dataIds: group.variables.map((x) => x.dataId) };
       }
     });
-    this.power1 = Math.fround(this.power1 * Math.fround(this.beta1));
-    this.power2 = Math.fround(this.power2 * Math.fround(this.beta2));
+    this.advancePowers();
   }
 
   /** A group's values as one flat vector: the one kept from the last step, unless a variable was assigned since. */
@@ -184,7 +257,7 @@ export class Adam {
     return flatten(group.variables);
   }
 
-  /** Frees the moments, the kept values and the constants; the variables are the caller's. */
+  /** Frees the moments, the kept values and the constants (the host layout's memory goes with this object); the variables are the caller's. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
