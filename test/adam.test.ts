@@ -1,10 +1,11 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { Random } from '../src/random';
 import { Adam, ADAM_LAYOUTS, AdamLayout } from '../src/train/adam';
-import { HostAdamState } from '../src/train/host-adam';
+import { HOST_ADAM_MAX_WEIGHTS, HostAdamState } from '../src/train/host-adam';
 import { refusedBy } from './refused-by';
 
 before(async () => {
@@ -228,4 +229,48 @@ test('bad arguments are refused by name and leave no tensor behind', () => {
   refusedBy('Adam.guardedStep', () => other.guardedStep({ [w.name]: gw, [b.name]: gb }, loss));
   other.dispose();
   tf.dispose([w, loss, gw, gb, notVariable, wrongShape]);
+});
+
+test('property: the host layout gives tf.train.adam\'s weights bit for bit for any sizes, hyperparameters and gradients', () => {
+  const before = tf.memory().numTensors;
+  const magnitude = fc.constantFrom(0, 1e-39, 1e-30, 1e-20, 1e-8, 1, 1e8, 1e30);
+  const entries = (n: number) => fc.array(fc.tuple(fc.double({ min: -1, max: 1, noNaN: true }), magnitude), { minLength: n, maxLength: n })
+    .map((xs) => Float32Array.from(xs, ([x, m]) => x * m));
+  const setup = fc.record({
+    sizes: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 }),
+    learningRate: fc.constantFrom(1e-3, 0.1, 3),
+    beta1: fc.constantFrom(0, 0.5, 0.9),
+    beta2: fc.constantFrom(0.9, 0.999),
+    epsilon: fc.constantFrom(1e-7, 1e-3),
+  }).chain((o) => fc.record({
+    o: fc.constant(o),
+    start: fc.tuple(...o.sizes.map(entries)),
+    steps: fc.array(fc.tuple(...o.sizes.map(entries)), { minLength: 1, maxLength: 4 }),
+  }));
+  fc.assert(fc.property(setup, ({ o, start, steps }) => {
+    const make = () => start.map((v) => tf.tidy(() => tf.variable(tf.tensor1d(v))));
+    const ours = make(), theirs = make();
+    const adam = new Adam(ours, { learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon, layout: 'host' });
+    const builtIn: tf.Optimizer = tf.train.adam(o.learningRate, o.beta1, o.beta2, o.epsilon);
+    for (const gradients of steps) {
+      tf.tidy(() => {
+        const grads = gradients.map((g) => tf.tensor1d(g));
+        adam.guardedStep(Object.fromEntries(ours.map((x, i) => [x.name, grads[i]])), tf.scalar(0));
+        builtIn.applyGradients(Object.fromEntries(theirs.map((x, i) => [x.name, grads[i]])));
+      });
+    }
+    const same = ours.every((x, i) => Array.from(x.dataSync()).every((w, j) => Object.is(w, theirs[i].dataSync()[j])));
+    adam.dispose();
+    builtIn.dispose();
+    tf.dispose([...ours, ...theirs]);
+    return same;
+  }), { seed: 21, numRuns: 60 });
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test('the host layout holds at most HOST_ADAM_MAX_WEIGHTS weights; beyond, the tensor layouts take over', () => {
+  assert.equal(HostAdamState.create([HOST_ADAM_MAX_WEIGHTS + 1]), null);
+  const state = HostAdamState.create([1, 5, 4]);
+  assert.ok(state);
+  assert.deepEqual(state.offsets, [0, 4, 12], 'each variable on a 4-float boundary');
 });
