@@ -17,6 +17,10 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 export const MODULES = {
   noise: { wat: 'wasm/noise.wat', source: 'src/noise-wasm-bytes.ts', constant: 'NOISE_WASM_BASE64', what: 'The WebAssembly noise generator' },
   adam: { wat: 'wasm/adam.wat', source: 'src/train/adam-wasm-bytes.ts', constant: 'ADAM_WASM_BASE64', what: "Adam's update in WebAssembly" },
+  concreteMonteCarlo: {
+    wat: 'wasm/concrete-monte-carlo.wat', source: 'src/kernels/concrete-monte-carlo-wasm-bytes.ts',
+    constant: 'CONCRETE_MONTE_CARLO_WASM_BASE64', what: 'The cpu kernel of the Concrete Monte Carlo estimate in WebAssembly',
+  },
 };
 
 /** The binary module assembled from a module's text (default: the noise generator), without a names section. */

@@ -10,6 +10,7 @@
  * remain the readable reference (test/random-wasm.test.ts compares the two).
  */
 import { NOISE_WASM_BASE64 } from './noise-wasm-bytes';
+import { compileModule, instantiate } from './wasm-module';
 
 /**
  * Below this many draws a call stays in JavaScript: entering the module, syncing the
@@ -52,12 +53,6 @@ interface NoiseExports {
   toNormal(n: number): void;
 }
 
-/** The part of the WebAssembly API used here (the build's lib has no DOM types). */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
 let kernels: NoiseKernels | null | undefined; // undefined: not compiled yet
 let enabled = true;
 
@@ -88,14 +83,10 @@ export function wasmNoiseLoaded(): boolean {
 }
 
 function compile(): NoiseKernels | null {
-  const api = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  if (api === undefined || typeof atob !== 'function') return null;
-  try {
-    const bytes = Uint8Array.from(atob(NOISE_WASM_BASE64), (c) => c.charCodeAt(0));
-    return wrap(new api.Instance(new api.Module(bytes), {}).exports as NoiseExports);
-  } catch {
-    return null; // no SIMD, or compiling forbidden: the JavaScript path gives the same numbers
-  }
+  // No WebAssembly or SIMD, or compiling forbidden: the JavaScript path gives the same numbers.
+  const module = compileModule(NOISE_WASM_BASE64);
+  const exports = module === null ? null : instantiate(module, {});
+  return exports === null ? null : wrap(exports as NoiseExports);
 }
 
 function wrap(wasm: NoiseExports): NoiseKernels {

@@ -11,7 +11,7 @@
  *
  * The Python peers stay alive for the whole run (peer-server.ts). Every experiment is
  * repeated in ROUNDS interleaved rounds, each round timing Python, JAX and then each TS
- * backend, and the table reports each side's median over the rounds, so a change in
+ * backend (the other way round in odd rounds), and the table reports each side's median over the rounds, so a change in
  * the load of a shared machine hits every side alike; the load average is printed.
  * Every timed loop is preceded by untimed warm-up runs (Python: tf.function tracing;
  * JAX: jit compilation; TS: kernel set-up and JIT) and then restarts from the same initial state.
@@ -493,13 +493,19 @@ async function main(): Promise<void> {
   }
   for (round = 0; round < ROUNDS; round++) {
     for (const phase of phases) {
-      log(`round ${round + 1}/${ROUNDS} ${phase.name}: python${jax ? ', jax' : ''}`);
-      await phase.peers();
+      const peersTurn = async () => {
+        log(`round ${round + 1}/${ROUNDS} ${phase.name}: python${jax ? ', jax' : ''}`);
+        await phase.peers();
+      };
+      // The peers go first in even rounds and last in odd ones, so that neither side always
+      // runs just after the other (whose threads may still be winding down).
+      if (round % 2 === 0) await peersTurn();
       for (const backend of backends) {
         await initBackend(backend);
         log(`round ${round + 1}/${ROUNDS} ${phase.name}: ${backend}`);
         await phase.ts(backend);
       }
+      if (round % 2 === 1) await peersTurn();
     }
     loads.push(`after round ${round + 1} ${load()}`);
   }
@@ -521,7 +527,7 @@ async function main(): Promise<void> {
     `## Peer benchmark: this library (TypeScript, TensorFlow.js 4.22) vs ${pythonVersions}${jaxVersion ? ` and ${jaxVersion}` : ''}`,
     '',
     `Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}; load average (1, 5, 15 min) ${loads.join('; ')}.`,
-    `Times are wall-clock milliseconds per unit: each side's median over ${ROUNDS} interleaved rounds (each round times Python, JAX, then every TS backend), each round averaged over the count.`,
+    `Times are wall-clock milliseconds per unit: each side's median over ${ROUNDS} interleaved rounds (each round times Python and JAX, then every TS backend, or in odd rounds the other way round), each round averaged over the count.`,
     'The ratios divide the best TS backend by each peer; the range is that ratio against tf.function within each round. Target: best TS / tf.function ≤ 1.0, stretch 0.5.',
     '',
     ...table(backends),

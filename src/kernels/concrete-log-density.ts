@@ -79,37 +79,56 @@ function fitsKernel(alpha: tf.Tensor, x: tf.Tensor): boolean {
     alpha.shape.every((d, i) => d === x.shape[offset + i]);
 }
 
+/** The density's scalars at temperature τ for K categories, rounded to float32 as the reference uploads them. */
+export interface DensityConstants {
+  K: number;
+  /** τ + 1, τ and log (K−1)! + (K−1) log τ, each as a float32 scalar. */
+  tauPlusOne: number;
+  tau: number;
+  constant: number;
+}
+
+/** The scalars of `DensityConstants` for K categories at temperature τ. */
+export function densityConstants(K: number, tau: number): DensityConstants {
+  return { K, tauPlusOne: Math.fround(tau + 1), tau: Math.fround(tau), constant: Math.fround(densityConstant(K, tau)) };
+}
+
 /** What the two backends' kernels share: the constants and the shapes. */
 function setUp(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap | undefined) {
   const { alpha, x } = inputs as { alpha: tf.TensorInfo; x: tf.TensorInfo };
-  const tau = attrs!.temperature as number, K = x.shape[x.shape.length - 1];
-  return {
-    alpha, x, K, rows: sizeOf(x.shape) / K, outShape: x.shape.slice(0, -1),
-    // The scalars as the reference uploads them: float32 τ + 1, τ and the constant.
-    tauPlusOne: Math.fround(tau + 1), tau: Math.fround(tau), constant: Math.fround(densityConstant(K, tau)),
-  };
+  const K = x.shape[x.shape.length - 1];
+  return { alpha, x, rows: sizeOf(x.shape) / K, outShape: x.shape.slice(0, -1), c: densityConstants(K, attrs!.temperature as number) };
+}
+
+/**
+ * One row of the cpu kernel: log p(x) for α at a[base … base+K) and the float32 logs
+ * of the point's coordinates in logX[0 … K), with the cpu kernels' arithmetic (float32
+ * after every op, float64 sums). `scaled` is scratch of length K.
+ */
+export function cpuRowLogDensity(a: Float32Array, base: number, logX: Float64Array, c: DensityConstants, scaled: Float64Array): number {
+  const f = Math.fround, K = c.K;
+  let numerator = 0, max = 0;
+  for (let k = 0; k < K; k++) {
+    numerator += f(a[base + k] - f(c.tauPlusOne * logX[k]));
+    const s = (scaled[k] = f(a[base + k] - f(c.tau * logX[k])));
+    // (A NaN need not win the maximum, as in tfjs-backend-cpu's Max: it makes the row's sum NaN either way.)
+    if (k === 0 || s > max) max = s;
+  }
+  let sum = 0;
+  for (let k = 0; k < K; k++) sum += f(Math.exp(f(scaled[k] - max)));
+  return finish(f(numerator), max, f(Math.log(f(sum))), K, c.constant);
 }
 
 /** cpu: the cpu kernels' arithmetic (Math.log, Math.exp, float64 sums), one row at a time. */
 function densityCpu({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const store = cpuStore(backend);
-  const { alpha, x, K, rows, outShape, tauPlusOne, tau, constant } = setUp(inputs, attrs);
+  const { alpha, x, rows, outShape, c } = setUp(inputs, attrs);
   const out = store.allocate(outShape);
-  const a = store.view(alpha), v = store.view(x), o = store.view(out), A = a.length;
-  const f = Math.fround, scaled = new Float64Array(K);
+  const a = store.view(alpha), v = store.view(x), o = store.view(out), A = a.length, K = c.K;
+  const logX = new Float64Array(K), scaled = new Float64Array(K);
   for (let r = 0, i = 0; r < rows; r++, i += K) {
-    const base = i % A;
-    let numerator = 0, max = 0;
-    for (let k = 0; k < K; k++) {
-      const logX = f(Math.log(v[i + k]));
-      numerator += f(a[base + k] - f(tauPlusOne * logX));
-      const s = (scaled[k] = f(a[base + k] - f(tau * logX)));
-      // (A NaN need not win the maximum, as in tfjs-backend-cpu's Max: it makes the row's sum NaN either way.)
-      if (k === 0 || s > max) max = s;
-    }
-    let sum = 0;
-    for (let k = 0; k < K; k++) sum += f(Math.exp(f(scaled[k] - max)));
-    o[r] = finish(f(numerator), max, f(Math.log(f(sum))), K, constant);
+    for (let k = 0; k < K; k++) logX[k] = Math.fround(Math.log(v[i + k]));
+    o[r] = cpuRowLogDensity(a, i % A, logX, c, scaled);
   }
   return out;
 }
@@ -123,7 +142,7 @@ function finish(numerator: number, max: number, logSum: number, K: number, const
 /** wasm: the arithmetic in JavaScript over the heap, the logarithms and the exponential by the backend's own kernels. */
 function densityWasm({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const store = wasmStore(backend);
-  const { alpha, x, K, rows, outShape, tauPlusOne, tau, constant } = setUp(inputs, attrs);
+  const { alpha, x, rows, outShape, c: { K, tauPlusOne, tau, constant } } = setUp(inputs, attrs);
   const log = backendKernel('Log', 'wasm'), exp = backendKernel('Exp', 'wasm');
   const f = Math.fround, numerators = new Float32Array(rows), maxes = new Float32Array(rows);
   // Pass 1: log x (the backend's), then the numerator and the shifted scores α − τ log x − max of every row.

@@ -44,15 +44,17 @@ export function useFusedKernels(on: FusedSetting): FusedSetting {
 }
 
 /**
- * Registers one kernel function per fused backend and the gradient, once: a second
+ * Registers one kernel function per fused backend (a backend left out runs the op's
+ * fallback) and the gradient, once: a second
  * copy of the library in the same process (the built `dist/` beside `src/`) finds the
  * names taken and leaves them, so no warning is printed and nothing else is touched.
  */
 export function registerFusedKernel(
-  kernelName: string, kernelFuncs: Record<FusedBackendName, tf.KernelFunc>, gradient?: Omit<tf.GradConfig, 'kernelName'>,
+  kernelName: string, kernelFuncs: Partial<Record<FusedBackendName, tf.KernelFunc>>, gradient?: Omit<tf.GradConfig, 'kernelName'>,
 ): void {
   for (const backendName of FUSED_BACKENDS) {
-    if (tf.getKernel(kernelName, backendName) === undefined) tf.registerKernel({ kernelName, backendName, kernelFunc: kernelFuncs[backendName] });
+    const kernelFunc = kernelFuncs[backendName];
+    if (kernelFunc !== undefined && tf.getKernel(kernelName, backendName) === undefined) tf.registerKernel({ kernelName, backendName, kernelFunc });
   }
   if (gradient !== undefined && tf.getGradient(kernelName) === undefined) tf.registerGradient({ kernelName, ...gradient });
 }

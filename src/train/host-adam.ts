@@ -11,6 +11,7 @@
  * the module does the same on request, so that the weights stay bit-identical to the
  * backend's own update there as well as on wasm and cpu (test/adam.test.ts).
  */
+import { compileModule, instantiate, webAssembly } from '../wasm-module';
 import { ADAM_WASM_BASE64 } from './adam-wasm-bytes';
 
 /** The largest number of weights kept on the host: four vectors of them fill 1 GiB. */
@@ -32,13 +33,6 @@ interface AdamExports {
     beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
     epsilon: number, negLearningRate: number, correction1: number, correction2: number, tiny: number): void;
   prepare(n: number, at: number, tiny: number): number;
-}
-
-/** The part of the WebAssembly API used here (the build's lib has no DOM types). */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
 }
 
 const PAGE_BYTES = 65536;
@@ -66,18 +60,11 @@ export class HostAdamState {
   private readonly length: number;
   private readonly bytes: { g: number; m: number; v: number; theta: number };
 
-  private constructor(api: WebAssemblyApi, module: object, sizes: readonly number[]) {
-    const offsets: number[] = [];
-    let length = 0;
-    for (const size of sizes) {
-      offsets.push(length);
-      length += Math.ceil(size / 4) * 4;
-    }
+  private constructor(wasm: AdamExports, memory: { buffer: ArrayBuffer }, offsets: number[], length: number) {
+    this.wasm = wasm;
     this.offsets = offsets;
     this.length = length;
     const vectorBytes = length * 4;
-    const memory = new api.Memory({ initial: Math.max(1, Math.ceil((4 * vectorBytes) / PAGE_BYTES)) });
-    this.wasm = new api.Instance(module, { host: { memory } }).exports as AdamExports;
     this.bytes = { g: 0, m: vectorBytes, v: 2 * vectorBytes, theta: 3 * vectorBytes };
     // The memory never grows, so these views stay valid.
     this.gradients = new Float32Array(memory.buffer, this.bytes.g, length);
@@ -86,25 +73,27 @@ export class HostAdamState {
 
   /**
    * Storage for variables of these sizes, with zero moments; null where WebAssembly or
-   * its SIMD is missing or compiling is forbidden, or beyond HOST_ADAM_MAX_WEIGHTS.
+   * its SIMD is missing or compiling is forbidden, or beyond HOST_ADAM_MAX_WEIGHTS, or
+   * where the engine will not give the memory (the tensor layouts give the same numbers).
    */
   static create(sizes: readonly number[]): HostAdamState | null {
-    const total = sizes.reduce((n, size) => n + Math.ceil(size / 4) * 4, 0);
-    const api = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-    if (total > HOST_ADAM_MAX_WEIGHTS || api === undefined || typeof atob !== 'function') return null;
-    if (compiled === undefined) {
-      try {
-        compiled = new api.Module(Uint8Array.from(atob(ADAM_WASM_BASE64), (c) => c.charCodeAt(0)));
-      } catch {
-        compiled = null; // no SIMD, or compiling forbidden: the tensor layouts give the same numbers
-      }
+    const offsets: number[] = [];
+    let length = 0;
+    for (const size of sizes) {
+      offsets.push(length);
+      length += Math.ceil(size / 4) * 4;
     }
+    if (length > HOST_ADAM_MAX_WEIGHTS) return null;
+    if (compiled === undefined) compiled = compileModule(ADAM_WASM_BASE64);
     if (compiled === null) return null;
+    let memory: { buffer: ArrayBuffer };
     try {
-      return new HostAdamState(api, compiled, sizes);
+      memory = new (webAssembly()!.Memory)({ initial: Math.max(1, Math.ceil((16 * length) / PAGE_BYTES)) });
     } catch {
-      return null; // the memory could not be had: the tensor layouts give the same numbers
+      return null;
     }
+    const exports = instantiate(compiled, { host: { memory } });
+    return exports === null ? null : new HostAdamState(exports as AdamExports, memory, offsets, length);
   }
 
   /**

@@ -6,10 +6,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { concreteLogDensity } from '../../kernels/concrete-log-density';
+import { concreteMeanLogRatio } from '../../kernels/concrete-monte-carlo';
 import { checkPositive, orDefault } from '../../validate';
 import { checkSampling, checkTemperature, RelaxedOptions } from '../options';
 import { EntropyProblem, entropyOrKL, KLProblem, TermBody, withProblemObject } from './problem';
-import { relaxedDraws } from './relaxed-draws';
+import { relaxedNoise } from './relaxed-draws';
 
 /** Options of the Concrete KL: those of every relaxed variant, and the prior's own temperature. */
 export interface ConcreteKLOptions extends RelaxedOptions {
@@ -38,8 +39,9 @@ export const concreteMonteCarloBody: TermBody<ConcreteKLOptions> = (problem, opt
   const temperature = checkTemperature(fn, options);
   // Checked before drawing, so a refused call leaves a caller's Random where it was.
   const priorTemperature = logPrior === null ? temperature : checkPositive(fn, 'priorTemperature', orDefault(options.priorTemperature, temperature));
-  const z = relaxedDraws(problem, options);
-  return entropyOrKL(problem, tf.mean(concreteLogRatio(tf.logSoftmax(logits), logPrior, z, temperature, priorTemperature), 0));
+  // Sampling, the densities and the mean in one kernel where it runs (src/kernels/concrete-monte-carlo.ts).
+  const noise = relaxedNoise(problem, options);
+  return entropyOrKL(problem, concreteMeanLogRatio(logits, noise, tf.logSoftmax(logits), logPrior, temperature, priorTemperature));
 };
 
 /**

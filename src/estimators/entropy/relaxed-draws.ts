@@ -1,10 +1,12 @@
 /**
- * What the Monte Carlo variants share: reparameterised Concrete draws of q, and the
- * mean of the log-ratio at sample points.
+ * What the Monte Carlo variants share: reparameterised Concrete draws of q (or the
+ * Gumbel noise behind them), and the mean of the log-ratio at sample points.
  */
 import * as tf from '@tensorflow/tfjs';
 import { RelaxedOneHotCategorical } from '../../distributions';
+import { gumbelNoise } from '../../distributions/noise';
 import { toRandom } from '../../random';
+import { checkBudget } from '../../validate';
 import { checkSampling, checkTemperature, RelaxedOptions } from '../options';
 import { categoricalLogRatio, CheckedTermProblem } from './problem';
 
@@ -24,6 +26,21 @@ export function relaxedDraws(problem: CheckedTermProblem, options: RelaxedOption
   } finally {
     q.dispose();
   }
+}
+
+/**
+ * The Gumbel noise G [n, ...batch, K] behind `relaxedDraws`, after the same checks and
+ * from the same stream: `relaxedSoftmax(logits, G, τ)` gives its draws, bit for bit.
+ * For estimates that fuse the sampler with what follows it.
+ */
+export function relaxedNoise(problem: CheckedTermProblem, options: RelaxedOptions): tf.Tensor {
+  const { fn, logits } = problem;
+  const n = checkSampling(fn, options);
+  checkTemperature(fn, options);
+  const rng = toRandom(options.seed, fn);
+  // The draws (and the samples made from them) are n × (size of the logits) entries each.
+  checkBudget(fn, 'numSamples × logits size', n * logits.size);
+  return gumbelNoise(rng, [n, ...logits.shape]);
 }
 
 /**
