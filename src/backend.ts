@@ -51,6 +51,12 @@ function loadProblem(name: BackendName): string | null {
         // Native TensorFlow logs start-up notices to stderr, which would land in every
         // notebook's outputs; level 1 keeps its warnings and errors.
         process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
+        // One intra-op thread unless the user asks for more: this library's kernels are
+        // many and small, and handing each to TensorFlow's thread pool costs more than it
+        // saves (the categorical VAE's step ran in 0.65 of the time, bench/README.md). It
+        // also makes reductions and products add in the same order on every machine, so
+        // results do not depend on the number of cores.
+        process.env.TF_NUM_INTRAOP_THREADS ??= '1';
         // tfjs-node calls util.isNullOrUndefined, which Deno's node:util lacks (it was
         // removed from Node's documentation long ago); without it every op throws there.
         const util = require('util') as { isNullOrUndefined?: (x: unknown) => boolean };

@@ -16,8 +16,15 @@ export class PeerServer {
   /** The last lines the peer wrote to stderr, for the error message if it dies. */
   private stderrTail: string[] = [];
 
-  constructor(readonly label: string, python: string, script: string) {
-    this.child = spawn(python, [script, 'serve'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+  /**
+   * @param intraOpThreads TensorFlow's TF_NUM_INTRAOP_THREADS for the peer; undefined for
+   *   TensorFlow's default (one per core), whatever this process's own setting
+   */
+  constructor(readonly label: string, python: string, script: string, intraOpThreads?: string) {
+    const env: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' };
+    if (intraOpThreads === undefined) delete env.TF_NUM_INTRAOP_THREADS;
+    else env.TF_NUM_INTRAOP_THREADS = intraOpThreads;
+    this.child = spawn(python, [script, 'serve'], { stdio: ['pipe', 'pipe', 'pipe'], env });
     createInterface({ input: this.child.stdout }).on('line', (line) => this.pending.shift()?.(line));
     createInterface({ input: this.child.stderr }).on('line', (line) => { this.stderrTail = [...this.stderrTail.slice(-30), line]; });
     this.child.on('exit', () => { for (const resolve of this.pending.splice(0)) resolve(null); });

@@ -7,7 +7,7 @@
  *
  * Run: bash bench/peer/setup.sh            (once: creates .venv-bench from PyPI)
  *      bash bench/peer/setup-jax.sh        (once: creates .venv-jax; without it the JAX column is empty)
- *      node --import tsx bench/peer/run.ts [--quick] [--rounds N] [--only vae,squared-error,…]
+ *      node --import tsx bench/peer/run.ts [--quick] [--rounds N] [--only vae,squared-error,…] [--peer-intra-op-threads 1]
  *
  * The Python peers stay alive for the whole run (peer-server.ts). Every experiment is
  * repeated in ROUNDS interleaved rounds, each round timing Python, JAX and then each TS
@@ -44,6 +44,12 @@ const flag = (name: string) => { const i = process.argv.indexOf(name); return i 
 const ROUNDS = Number(flag('--rounds') ?? (QUICK ? 2 : 3));
 /** The phases to run (default all): squared-error, relaxed-entropy, gaussian-mixture, vae. */
 const ONLY = flag('--only')?.split(',');
+/**
+ * TF_NUM_INTRAOP_THREADS for the Python TensorFlow peer: by default TensorFlow's own
+ * (one thread per core), as a user gets it; `--peer-intra-op-threads 1` runs it on one
+ * thread, as this library runs tfjs-node (src/backend.ts), to see which is faster.
+ */
+const PEER_INTRA_OP_THREADS = flag('--peer-intra-op-threads');
 const ROOT = join(__dirname, '..', '..');
 const PYTHON = join(ROOT, '.venv-bench', 'bin', 'python');
 const PEER = join(__dirname, 'peer.py');
@@ -478,7 +484,7 @@ async function main(): Promise<void> {
   const backends = availableBackends();
   const log = (s: string) => process.stderr.write(`[${seconds(started).toFixed(0)} s] ${s}\n`);
   const phases = PHASES.filter((p) => ONLY === undefined || ONLY.includes(p.name));
-  python = new PeerServer('peer.py', PYTHON, PEER);
+  python = new PeerServer('peer.py', PYTHON, PEER, PEER_INTRA_OP_THREADS);
   if (existsSync(JAX_PYTHON)) jax = new PeerServer('peer_jax.py', JAX_PYTHON, JAX_PEER);
   else log(`no ${JAX_PYTHON} (bash bench/peer/setup-jax.sh makes it): the JAX column stays empty`);
   const peers = [python, ...(jax ? [jax] : [])];
@@ -527,6 +533,7 @@ async function main(): Promise<void> {
     `## Peer benchmark: this library (TypeScript, TensorFlow.js 4.22) vs ${pythonVersions}${jaxVersion ? ` and ${jaxVersion}` : ''}`,
     '',
     `Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}; load average (1, 5, 15 min) ${loads.join('; ')}.`,
+    `Threads: tfjs-node with TF_NUM_INTRAOP_THREADS=${process.env.TF_NUM_INTRAOP_THREADS ?? 'its default'}; Python TensorFlow with ${PEER_INTRA_OP_THREADS ?? "TensorFlow's default (one per core)"}; JAX with XLA's default.`,
     `Times are wall-clock milliseconds per unit: each side's median over ${ROUNDS} interleaved rounds (each round times Python and JAX, then every TS backend, or in odd rounds the other way round), each round averaged over the count.`,
     'The ratios divide the best TS backend by each peer; the range is that ratio against tf.function within each round. Target: best TS / tf.function ≤ 1.0, stretch 0.5.',
     '',
