@@ -85,8 +85,8 @@ export function wasmNoiseLoaded(): boolean {
 function compile(): NoiseKernels | null {
   // No WebAssembly or SIMD, or compiling forbidden: the JavaScript path gives the same numbers.
   const module = compileModule(NOISE_WASM_BASE64);
-  const exports = module === null ? null : instantiate(module, {});
-  return exports === null ? null : wrap(exports as NoiseExports);
+  const instance = module === null ? null : instantiate(module, {});
+  return instance === null ? null : wrap(instance as NoiseExports);
 }
 
 function wrap(wasm: NoiseExports): NoiseKernels {

@@ -87,8 +87,8 @@ function compile(): ConcreteRowsKernel | null {
   // Not compiled (no SIMD, or compiling forbidden): the JavaScript loop gives the same numbers.
   const module = compileModule(CONCRETE_MONTE_CARLO_WASM_BASE64);
   // Math.exp and Math.log decide the float32 roundings the fast values leave uncertain.
-  const exports = module === null ? null : instantiate(module, { math: { exp: Math.exp, log: Math.log } });
-  return exports === null ? null : wrap(exports as RowsExports);
+  const instance = module === null ? null : instantiate(module, { math: { exp: Math.exp, log: Math.log } });
+  return instance === null ? null : wrap(instance as RowsExports);
 }
 
 function wrap(wasm: RowsExports): ConcreteRowsKernel {

@@ -92,8 +92,8 @@ export class HostAdamState {
     } catch {
       return null;
     }
-    const exports = instantiate(compiled, { host: { memory } });
-    return exports === null ? null : new HostAdamState(exports as AdamExports, memory, offsets, length);
+    const instance = instantiate(compiled, { host: { memory } });
+    return instance === null ? null : new HostAdamState(instance as AdamExports, memory, offsets, length);
   }
 
   /**
