@@ -53,7 +53,7 @@ function loadProblem(name: BackendName): string | null {
         process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
         // One intra-op thread unless the user asks for more: this library's kernels are
         // many and small, and handing each to TensorFlow's thread pool costs more than it
-        // saves (the categorical VAE's step ran in 0.65 of the time, bench/README.md). It
+        // saves (the categorical VAE's step ran in 0.77–0.96 of the time, bench/intra-op-threads.ts). It
         // also makes reductions and products add in the same order on every machine, so
         // results do not depend on the number of cores.
         process.env.TF_NUM_INTRAOP_THREADS ??= '1';
