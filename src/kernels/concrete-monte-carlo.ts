@@ -23,6 +23,9 @@ import { relaxedSoftmax, relaxedSoftmaxReference } from './relaxed-softmax';
 import { ConcreteRows, concreteRowsKernel, fitsWasmLoop } from './concrete-monte-carlo-wasm';
 import { cpuStore } from './typed-arrays';
 
+/** The clamp's lower bound, read once (an imported name may be a getter call, see relaxed-softmax.ts). */
+const LOWEST = TINY;
+
 const MEAN_LOG_RATIO = fusedKernelName('ConcreteMeanLogRatio');
 
 type Sampler = (logits: tf.Tensor, noise: tf.Tensor, temperature: number) => tf.Tensor;
@@ -140,7 +143,7 @@ export function totalsInJavaScript({ logits: l, logPi: a, noise: g, prior: b, q,
     for (let k = 0; k < K; k++) {
       const v = f(y[k] / sum);
       // keepInside: the cpu clamp keeps NaN, as the comparisons here do.
-      logX[k] = f(Math.log(v > 1 ? 1 : v < TINY ? TINY : v));
+      logX[k] = f(Math.log(v > 1 ? 1 : v < LOWEST ? LOWEST : v));
     }
     let value = cpuRowLogDensity(a, base, logX, q, scaled);
     if (b !== null) value = f(value - cpuRowLogDensity(b, row % P, logX, p, scaled));

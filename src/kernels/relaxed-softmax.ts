@@ -19,6 +19,12 @@ import { backendKernel } from './backend-kernels';
 import { fusedKernelName, hasFusedKernel, registerFusedKernel, runFusedKernel } from './registry';
 import { cpuStore, Float32Store, sizeOf, wasmStore } from './typed-arrays';
 
+/**
+ * The clamp's lower bound, read once: where imports stay live bindings (esbuild, tsx),
+ * each use of an imported name is a getter call, too slow for a loop over elements.
+ */
+const LOWEST = TINY;
+
 const FORWARD = fusedKernelName('RelaxedSoftmax');
 const BACKWARD = fusedKernelName('RelaxedSoftmaxGrad');
 
@@ -85,7 +91,7 @@ function forwardCpu({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): t
     sum = f(sum);
     for (let k = 0; k < K; k++) {
       const v = (y[row + k] = f(y[row + k] / sum));
-      c[row + k] = v > 1 ? 1 : v < TINY ? TINY : v;
+      c[row + k] = v > 1 ? 1 : v < LOWEST ? LOWEST : v;
     }
   }
   return [sample, unclamped];
@@ -147,7 +153,7 @@ function backward(storeOf: (backend: unknown) => Float32Store, float64Sums: bool
 
 /** dy · y where the clamp let y through (2^−126 ≤ y ≤ 1), else 0 · y, rounded to float32. */
 function passed(dy: number, y: number): number {
-  return Math.fround((y >= TINY && y <= 1 ? dy : 0) * y);
+  return Math.fround((y >= LOWEST && y <= 1 ? dy : 0) * y);
 }
 
 /** The backward kernel's work op by op, for a backend that lacks it at backward time. */
