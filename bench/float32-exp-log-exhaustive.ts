@@ -1,5 +1,5 @@
 /**
- * Every float32 argument that float32Exp and float32Log (src/kernels/float32-exp-log.ts)
+ * Every float32 argument that float32Exp and float32Log (test/float32-exp-log.ts)
  * and the WebAssembly loop's exp and log (wasm/concrete-monte-carlo.wat) take on
  * their fast path, checked against Math.fround(Math.exp(x)) and Math.fround(Math.log(x)):
  * exp on all 1.12e9 float32 in [−104, −0], log on all 1.22e9 in [2^−126, 2^20). Prints
@@ -9,7 +9,7 @@
  * Run: node --import tsx bench/float32-exp-log-exhaustive.ts [--only js|wasm]
  */
 import { concreteRowsKernel } from '../src/kernels/concrete-monte-carlo-wasm';
-import { float32Exp, float32Log } from '../src/kernels/float32-exp-log';
+import { float32Exp, float32Log } from '../test/float32-exp-log';
 
 const ONLY = (() => { const i = process.argv.indexOf('--only'); return i >= 0 ? process.argv[i + 1] : null; })();
 const CHUNK = 2 ** 20;

@@ -5,6 +5,9 @@
  * that gives the same numbers for where this gives null.
  */
 
+/** The size of a WebAssembly memory page, the unit memories are made and grown in. */
+export const WASM_PAGE_BYTES = 65536;
+
 /** The part of the WebAssembly API the modules use (the build's lib has no DOM types). */
 export interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object;

@@ -17,7 +17,7 @@ import { availableBackends, initBackend } from '../src/backend';
 import { entropy, kl } from '../src/index';
 import { concreteMeanLogRatio, concreteMeanLogRatioReference } from '../src/kernels/concrete-monte-carlo';
 import { concreteRowsKernel, useWasmConcreteRows } from '../src/kernels/concrete-monte-carlo-wasm';
-import { float32Exp, float32Log } from '../src/kernels/float32-exp-log';
+import { float32Exp, float32Log } from './float32-exp-log';
 import { fusedKernelName, useFusedKernels } from '../src/kernels/registry';
 import { Random } from '../src/random';
 import { assertSame } from './same-bits';

@@ -8,7 +8,7 @@
 ;; operation itself here (a double's 53 bits are more than 2 × 24 + 2, so rounding to
 ;; double and then to float32 never differs from rounding once); its float64 sums are
 ;; float64 sums here, in the same order. exp and log are float32Exp and float32Log of
-;; src/kernels/float32-exp-log.ts, the same operations in the same order: a value in
+;; test/float32-exp-log.ts, the same operations in the same order: a value in
 ;; double whose float32 rounding is kept where the bracket [v − 2^-40 |v|, v + 2^-40 |v|]
 ;; rounds to one float32, and otherwise (or out of the fast range) the imported Math.exp
 ;; or Math.log, the functions the cpu backend's Exp and Log kernels call.

@@ -2,7 +2,7 @@
  * The Concrete Monte Carlo cpu kernel's loop in WebAssembly (wasm/concrete-monte-carlo.wat):
  * the same numbers as the JavaScript loop of concrete-monte-carlo.ts, bit for bit, four
  * rows at a time in SIMD lanes, with exp and log computed as float32Exp and float32Log
- * (src/kernels/float32-exp-log.ts) do, in place of the calls of Math.exp and Math.log.
+ * (test/float32-exp-log.ts, their readable form) do, in place of the calls of Math.exp and Math.log.
  *
  * The module is compiled once, synchronously, on first use (it is 2.9 KB, under the
  * 4 KiB that browsers compile synchronously on the main thread). Where WebAssembly is
@@ -10,7 +10,7 @@
  * loop runs, which remains the readable reference (test/fused-concrete-monte-carlo.test.ts
  * compares the two).
  */
-import { compileModule, instantiate } from '../wasm-module';
+import { compileModule, instantiate, WASM_PAGE_BYTES } from '../wasm-module';
 import { CONCRETE_MONTE_CARLO_WASM_BASE64 } from './concrete-monte-carlo-wasm-bytes';
 import { DensityConstants } from './concrete-log-density';
 
@@ -57,7 +57,6 @@ const WASM_MAX_LOGITS = 2 ** 22;
 export function fitsWasmLoop({ logits, prior, q }: ConcreteRows): boolean {
   return logits.length <= WASM_MAX_LOGITS && (prior === null || prior.length === q.K || prior.length === logits.length);
 }
-const PAGE = 65536;
 
 let kernel: ConcreteRowsKernel | null | undefined; // undefined: not compiled yet
 let enabled = true;
@@ -99,7 +98,7 @@ function wrap(wasm: RowsExports): ConcreteRowsKernel {
 function reserve(wasm: RowsExports, bytes: number): ArrayBuffer | null {
   const end = ARRAYS + bytes, have = wasm.memory.buffer.byteLength;
   try {
-    if (end > have) wasm.memory.grow(Math.ceil((end - have) / PAGE));
+    if (end > have) wasm.memory.grow(Math.ceil((end - have) / WASM_PAGE_BYTES));
   } catch {
     return null; // (a RangeError: the engine's limit on memory)
   }

@@ -16,15 +16,12 @@
  * same numbers as the reference on each backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { TINY } from '../distributions/noise';
 import { concreteLogDensity, concreteLogDensityReference, cpuRowLogDensity, densityConstants } from './concrete-log-density';
 import { fusedKernelName, hasFusedKernel, registerFusedKernel, runFusedKernel } from './registry';
-import { relaxedSoftmax, relaxedSoftmaxReference } from './relaxed-softmax';
+import { cpuRelaxedRow, keepInsideValue, relaxedSoftmax, relaxedSoftmaxReference } from './relaxed-softmax';
 import { ConcreteRows, concreteRowsKernel, fitsWasmLoop } from './concrete-monte-carlo-wasm';
 import { cpuStore } from './typed-arrays';
 
-/** The clamp's lower bound, read once (an imported name may be a getter call, see relaxed-softmax.ts). */
-const LOWEST = TINY;
 
 const MEAN_LOG_RATIO = fusedKernelName('ConcreteMeanLogRatio');
 
@@ -131,20 +128,9 @@ export function totalsInJavaScript({ logits: l, logPi: a, noise: g, prior: b, q,
   const y = new Float64Array(K), logX = new Float64Array(K), scaled = new Float64Array(K), totals = new Float64Array(B);
   for (let row = 0, r = 0; row < g.length; row += K, r++) {
     const base = row % L;
-    // The relaxed sample of this row, rounded after every op as the reference's kernels round.
-    let max = 0;
-    for (let k = 0; k < K; k++) {
-      const s = (y[k] = f(f(l[base + k] + g[row + k]) / tau));
-      if (k === 0 || s > max) max = s;
-    }
-    let sum = 0;
-    for (let k = 0; k < K; k++) sum += (y[k] = f(Math.exp(f(y[k] - max))));
-    sum = f(sum);
-    for (let k = 0; k < K; k++) {
-      const v = f(y[k] / sum);
-      // keepInside: the cpu clamp keeps NaN, as the comparisons here do.
-      logX[k] = f(Math.log(v > 1 ? 1 : v < LOWEST ? LOWEST : v));
-    }
+    // The relaxed sample of this row, then the logs of its clamped coordinates.
+    cpuRelaxedRow(l, base, g, row, K, tau, y, 0);
+    for (let k = 0; k < K; k++) logX[k] = f(Math.log(keepInsideValue(y[k])));
     let value = cpuRowLogDensity(a, base, logX, q, scaled);
     if (b !== null) value = f(value - cpuRowLogDensity(b, row % P, logX, p, scaled));
     totals[r % B] += f(value / n);

@@ -68,6 +68,30 @@ function fitsKernel(logits: tf.Tensor, noise: tf.Tensor): boolean {
     noise.rank === logits.rank + 1 && noise.shape[0] > 0 && logits.shape.every((d, i) => d === noise.shape[i + 1]);
 }
 
+/**
+ * One row of the cpu sampler, unclamped: y[at … at+K) ← softmax((l[base…] + g[row…]) / τ)
+ * for float32 τ, rounded to float32 after every op as the reference's Add, RealDiv, Max,
+ * Exp and cpu softmax (float64 sum, then divide) round.
+ */
+export function cpuRelaxedRow(l: Float32Array, base: number, g: Float32Array, row: number, K: number, tau: number, y: Float32Array | Float64Array, at: number): void {
+  const f = Math.fround;
+  let max = 0;
+  for (let k = 0; k < K; k++) {
+    const s = (y[at + k] = f(f(l[base + k] + g[row + k]) / tau));
+    // (tfjs-backend-cpu's Max also takes a NaN; not needed: a NaN score makes the whole row NaN either way.)
+    if (k === 0 || s > max) max = s;
+  }
+  let sum = 0;
+  for (let k = 0; k < K; k++) sum += (y[at + k] = f(Math.exp(f(y[at + k] - max))));
+  sum = f(sum);
+  for (let k = 0; k < K; k++) y[at + k] = f(y[at + k] / sum);
+}
+
+/** The sampler's clamp of one value to [2^−126, 1], as the cpu ClipByValue kernel does (a NaN stays NaN). */
+export function keepInsideValue(v: number): number {
+  return v > 1 ? 1 : v < LOWEST ? LOWEST : v;
+}
+
 /** cpu: scores, the cpu softmax (max, exp, float64 sum, divide) and the clamp, in one pass per row. */
 function forwardCpu({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
   const store = cpuStore(backend);
@@ -76,23 +100,9 @@ function forwardCpu({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): t
   const sample = store.allocate(noise.shape), unclamped = store.allocate(noise.shape);
   const l = store.view(logits), g = store.view(noise), c = store.view(sample), y = store.view(unclamped);
   const K = noise.shape[noise.shape.length - 1], L = l.length;
-  const f = Math.fround;
   for (let row = 0; row < g.length; row += K) {
-    const base = row % L;
-    let max = 0;
-    for (let k = 0; k < K; k++) {
-      // Rounded to float32 after every op, as the reference's Add and RealDiv kernels round.
-      const s = (y[row + k] = f(f(l[base + k] + g[row + k]) / tau));
-      // (tfjs-backend-cpu's Max also takes a NaN; not needed: a NaN score makes the whole row NaN either way.)
-      if (k === 0 || s > max) max = s;
-    }
-    let sum = 0;
-    for (let k = 0; k < K; k++) sum += (y[row + k] = f(Math.exp(f(y[row + k] - max))));
-    sum = f(sum);
-    for (let k = 0; k < K; k++) {
-      const v = (y[row + k] = f(y[row + k] / sum));
-      c[row + k] = v > 1 ? 1 : v < LOWEST ? LOWEST : v;
-    }
+    cpuRelaxedRow(l, row % L, g, row, K, tau, y, row);
+    for (let k = 0; k < K; k++) c[row + k] = keepInsideValue(y[row + k]);
   }
   return [sample, unclamped];
 }

@@ -228,8 +228,7 @@ export class Adam {
   /** The tensor update itself, in TensorFlow.js' order of operations; runs inside tensorStep's tidy. */
   private update(flatGrads: tf.Tensor[]): void {
     const [beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, negLearningRate] = this.constants;
-    const correction1 = tf.scalar(this.corrections()[0]);
-    const correction2 = tf.scalar(this.corrections()[1]);
+    const [correction1, correction2] = this.corrections().map((c) => tf.scalar(c));
     this.groups.forEach((group, i) => {
       const g = flatGrads[i];
       const m = tf.add(tf.mul(group.m, beta1), tf.mul(g, oneMinusBeta1));

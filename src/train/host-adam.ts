@@ -11,7 +11,7 @@
  * the module does the same on request, so that the weights stay bit-identical to the
  * backend's own update there as well as on wasm and cpu (test/adam.test.ts).
  */
-import { compileModule, instantiate, webAssembly } from '../wasm-module';
+import { compileModule, instantiate, WASM_PAGE_BYTES, webAssembly } from '../wasm-module';
 import { ADAM_WASM_BASE64 } from './adam-wasm-bytes';
 
 /** The largest number of weights kept on the host: four vectors of them fill 1 GiB. */
@@ -35,7 +35,6 @@ interface AdamExports {
   prepare(n: number, at: number, tiny: number): number;
 }
 
-const PAGE_BYTES = 65536;
 /** The smallest positive normal float32, 2^−126: below it the tensorflow backend flushes to zero. */
 const SMALLEST_NORMAL = 2 ** -126;
 
@@ -88,7 +87,7 @@ export class HostAdamState {
     if (compiled === null) return null;
     let memory: { buffer: ArrayBuffer };
     try {
-      memory = new (webAssembly()!.Memory)({ initial: Math.max(1, Math.ceil((16 * length) / PAGE_BYTES)) });
+      memory = new (webAssembly()!.Memory)({ initial: Math.max(1, Math.ceil((16 * length) / WASM_PAGE_BYTES)) });
     } catch {
       return null;
     }

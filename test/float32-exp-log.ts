@@ -10,6 +10,9 @@
  * fdlibm ports are within 2^−52). Checked against Math on every float32 argument they
  * take fast (bench/float32-exp-log-exhaustive.ts) and on a sample in the tests.
  *
+ * The readable form of the module's method, for those checks only: the library runs the
+ * module itself, or, where it does not load, its JavaScript loop with Math.exp and Math.log.
+ *
  * The methods are the textbook ones, without tables: for exp, y = k ln2 + r with
  * |r| ≤ ln2/2 and e^r by its Taylor polynomial to r^11 (truncation below 1.2e-14
  * relative); for log, x = 2^k z with z in [√½, √2), s = (z − 1)/(z + 1) and
