@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src/backend';
+import { availableBackends, BackendName, initBackend } from '../src/backend';
 import { Random } from '../src/random';
 import { Adam, ADAM_LAYOUTS, AdamLayout } from '../src/train/adam';
 import { HOST_ADAM_MAX_WEIGHTS, HostAdamState } from '../src/train/host-adam';
@@ -273,4 +273,24 @@ test('the host layout holds at most HOST_ADAM_MAX_WEIGHTS weights; beyond, the t
   const state = HostAdamState.create([1, 5, 4]);
   assert.ok(state);
   assert.deepEqual(state.offsets, [0, 4, 12], 'each variable on a 4-float boundary');
+});
+
+test('the host layout shares no memory with the tensors it writes: weights kept from an earlier step stay as they were', async () => {
+  const start = tf.getBackend();
+  for (const backend of availableBackends()) {
+    await initBackend(backend);
+    const x = tf.variable(tf.tensor1d([0.5, -1, 2, 3, 4]));
+    const adam = new Adam([x], { learningRate: 0.1, layout: 'host' });
+    const earlier: { kept: tf.Tensor; values: number[] }[] = [];
+    for (let t = 0; t < 3; t++) {
+      tf.tidy(() => { adam.guardedStep({ [x.name]: tf.tensor1d([1, -2, 3, -4, 5]) }, tf.scalar(0)); });
+      // A clone shares the variable's data, which the next step replaces, not overwrites.
+      earlier.push({ kept: tf.clone(x), values: Array.from(x.dataSync()) });
+    }
+    earlier.forEach(({ kept, values }, t) => assert.deepEqual(Array.from(kept.dataSync()), values, `step ${t} on ${backend}`));
+    assert.notDeepEqual(earlier[0].values, earlier[2].values);
+    adam.dispose();
+    tf.dispose([x, ...earlier.map((e) => e.kept)]);
+  }
+  await initBackend(start as BackendName);
 });

@@ -50,6 +50,19 @@ const FASTEST_TENSOR_LAYOUT: Readonly<Record<string, AdamLayout>> = { tensorflow
 /** Backends whose kernels flush subnormal float32 numbers to zero, as the host update must then too. */
 const FLUSHING_BACKENDS: readonly string[] = ['tensorflow'];
 
+/**
+ * tfjs-node keeps the array a tensor is made from until the tensor's first use, then
+ * copies it into TensorFlow (NodeJSKernelBackend.getInputTensorIds). Calling that at
+ * once lets the host layout hand it a view of its own memory, which changes at the next
+ * step, instead of a copy: one copy of the weights a step fewer. Null where the backend
+ * has no such method (cpu keeps the array for good, so it gets a copy).
+ */
+function immediateUpload(): ((t: tf.Tensor) => void) | null {
+  const backend = tf.backend() as unknown as { getInputTensorIds?: (tensors: tf.Tensor[]) => unknown };
+  if (tf.getBackend() !== 'tensorflow' || typeof backend.getInputTensorIds !== 'function') return null;
+  return (t) => { backend.getInputTensorIds!([t]); };
+}
+
 /** Options of `Adam`; the defaults are tf.train.adam's (ε: the backend's epsilon, 1e-7 in float32). */
 export interface AdamOptions {
   learningRate: number;
@@ -194,9 +207,12 @@ export class Adam {
       if (stale.includes(true)) state.prepareWeights(flush);
       const [correction1, correction2] = this.corrections();
       state.update(this.scalars, correction1, correction2, flush);
+      const upload = immediateUpload();
       this.variables.forEach((x, i) => {
-        // A copy: a backend may keep the array it is given (cpu, and tensorflow until first use).
-        const theta = tf.tensor(state.weights.slice(state.offsets[i], state.offsets[i] + x.size), x.shape);
+        const view = state.weights.subarray(state.offsets[i], state.offsets[i] + x.size);
+        // A copy unless the backend copies the view at once: a backend may keep the array it is given.
+        const theta = tf.tensor(upload === null ? view.slice() : view, x.shape);
+        upload?.(theta);
         x.assign(theta);
         theta.dispose();
         written[i] = x.dataId;
