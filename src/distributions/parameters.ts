@@ -9,6 +9,7 @@
  * outside `tf.variableGrads`, and keeps them current after the variable is assigned.
  */
 import * as tf from '@tensorflow/tfjs';
+import { logSoftmax } from '../kernels/log-softmax';
 import { fail } from '../validate';
 import { readStats, received, Received, TensorInput, toFloatTensor } from './checks';
 import { DistributionOptions, readValidateArgs } from './distribution';
@@ -102,7 +103,7 @@ export class Parameters {
   normalisedLogits(): tf.Tensor {
     return tf.tidy(() => {
       const x = this.value;
-      if (this.event === 'one-hot') return this.kind === 'logits' ? tf.logSoftmax(x) : tf.sub(tf.log(x), tf.log(tf.sum(x, -1, true)));
+      if (this.event === 'one-hot') return this.kind === 'logits' ? logSoftmax(x) : tf.sub(tf.log(x), tf.log(tf.sum(x, -1, true)));
       return this.kind === 'logits' ? tf.clone(x) : tf.sub(tf.log(x), tf.log1p(tf.neg(x)));
     });
   }

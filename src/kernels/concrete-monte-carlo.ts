@@ -11,9 +11,9 @@
  * repeat it bit for bit: `totalsInJavaScript`, the readable form, and the same loop in
  * WebAssembly four rows at a time (concrete-monte-carlo-wasm.ts), which runs where it
  * compiles. On wasm the sampler's softmax is XNNPACK's and cannot be repeated outside
- * it, and on tensorflow nothing is fused: there, and while a gradient tape records, the
- * composition of the separately fused sampler and density runs instead, which gives the
- * same numbers as the reference on each backend.
+ * it, and on tensorflow only the sampler is fused: there, and while a gradient tape
+ * records, the composition of the separately fused sampler and density runs instead,
+ * which gives the same numbers as the reference on each backend.
  */
 import * as tf from '@tensorflow/tfjs';
 import { concreteLogDensity, concreteLogDensityReference, cpuRowLogDensity, densityConstants } from './concrete-log-density';

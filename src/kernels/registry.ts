@@ -1,9 +1,10 @@
 /**
  * Where the fused kernels are registered and dispatched. A fused op runs as one
  * registered kernel, the way TensorFlow.js runs its own ops, on the backends that have
- * it (`cpu` and `wasm`, over typed arrays), and as its readable op-by-op reference
- * everywhere else (the `tensorflow` backend). Each fused kernel gives the same float32
- * numbers as its reference on the backend it runs on (test/fused-*.test.ts).
+ * it (`cpu` and `wasm` over typed arrays; `tensorflow` by calling the backend's own
+ * kernels from inside one, src/kernels/tensorflow-kernels.ts), and as its readable
+ * op-by-op reference everywhere else. Each fused kernel gives the same float32 numbers
+ * as its reference on the backend it runs on (test/fused-*.test.ts).
  *
  * Per-op overhead dominates at this library's sizes (about 4 µs a kernel on wasm, 30 µs
  * an op that autodiff must differentiate), which is what one kernel in place of ten saves.
@@ -11,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** The backends the fused kernels are written for. */
-export const FUSED_BACKENDS = ['cpu', 'wasm'] as const;
+export const FUSED_BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
 export type FusedBackendName = (typeof FUSED_BACKENDS)[number];
 
 /** Every kernel name of this library starts with this, so that none can clash with TensorFlow.js' own. */

@@ -11,12 +11,14 @@
  * to float32 where the reference's kernel rounds it, sums run in the order and precision
  * of that backend's Sum kernel (float64 on cpu, float32 on wasm), and on wasm the softmax
  * and the clamp are the backend's own (its softmax has an exp of its own; its clamp maps
- * NaN to the lower bound, where cpu's keeps NaN).
+ * NaN to the lower bound, where cpu's keeps NaN). On tensorflow both kernels run the
+ * reference's TensorFlow ops themselves (src/kernels/tensorflow-kernels.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { keepInside, TINY } from '../distributions/noise';
 import { backendKernel } from './backend-kernels';
 import { fusedKernelName, hasFusedKernel, registerFusedKernel, runFusedKernel } from './registry';
+import { relaxedBackwardTensorflow, relaxedForwardTensorflow } from './tensorflow-kernels';
 import { cpuStore, Float32Store, sizeOf, wasmStore } from './typed-arrays';
 
 /**
@@ -30,8 +32,8 @@ const BACKWARD = fusedKernelName('RelaxedSoftmaxGrad');
 
 /**
  * The op-by-op reference: keepInside(softmax((logits + noise) / τ)), as the library
- * wrote it before the fused kernel. It runs wherever the fused kernel does not (the
- * `tensorflow` backend, or shapes the kernel does not take).
+ * wrote it before the fused kernel. It runs wherever the fused kernel does not (fused
+ * kernels switched off, or shapes the kernel does not take).
  *
  * @example
  * const y = relaxedSoftmaxReference(tf.tensor1d([1, 2, 0]), tf.tensor2d([[0.1, -0.3, 1.2]]), 0.5);   // [1, 3]
@@ -44,7 +46,7 @@ export function relaxedSoftmaxReference(logits: tf.Tensor, noise: tf.Tensor, tem
 
 /**
  * Relaxed samples keepInside(softmax((logits + noise) / τ)) from perturbed logits, in
- * one kernel on cpu and wasm and equal to `relaxedSoftmaxReference` bit for bit;
+ * one kernel on cpu, wasm and tensorflow and equal to `relaxedSoftmaxReference` bit for bit;
  * differentiable in `logits` (summed over the sample axis) and in `noise`.
  *
  * Shapes: logits [...batch, K], noise [n, ...batch, K] → [n, ...batch, K]. Other shapes,
@@ -181,11 +183,11 @@ function gradient(dy: tf.Tensor, y: tf.Tensor, temperature: number, sumSamples: 
   return runFusedKernel<tf.Tensor>(BACKWARD, { dy, y }, { temperature, sumSamples });
 }
 
-registerFusedKernel(FORWARD, { cpu: forwardCpu, wasm: forwardWasm }, {
+registerFusedKernel(FORWARD, { cpu: forwardCpu, wasm: forwardWasm, tensorflow: relaxedForwardTensorflow }, {
   outputsToSave: [false, true],
   gradFunc: (dys, [y], attrs) => {
     const dy = (dys as tf.Tensor[])[0], temperature = attrs.temperature as number;
     return { logits: () => gradient(dy, y, temperature, true), noise: () => gradient(dy, y, temperature, false) };
   },
 });
-registerFusedKernel(BACKWARD, { cpu: backward(cpuStore, true), wasm: backward(wasmStore, false) });
+registerFusedKernel(BACKWARD, { cpu: backward(cpuStore, true), wasm: backward(wasmStore, false), tensorflow: relaxedBackwardTensorflow });

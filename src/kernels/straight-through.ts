@@ -2,11 +2,12 @@
  * The rounding of `straightThrough` as one fused op: the discrete value nearest to a
  * relaxed sample on the forward pass, the incoming gradient unchanged on the backward
  * pass. Op by op the forward pass takes six kernels (argMax, oneHot, cast, and the
- * NaN poison y − y summed and added) inside a tf.customGrad; fused it takes one, on cpu
- * and wasm, with the same values: 0, 1 and NaN, and +0 for every zero.
+ * NaN poison y − y summed and added) inside a tf.customGrad; fused it takes one, on cpu,
+ * wasm and tensorflow, with the same values: 0, 1 and NaN, and +0 for every zero.
  */
 import * as tf from '@tensorflow/tfjs';
 import { fusedKernelName, hasFusedKernel, registerFusedKernel, runFusedKernel } from './registry';
+import { straightThroughRoundTensorflow } from './tensorflow-kernels';
 import { cpuStore, Float32Store, wasmStore } from './typed-arrays';
 
 const ROUND = fusedKernelName('StraightThroughRound');
@@ -33,7 +34,7 @@ export const straightThroughRoundReference: (y: tf.Tensor) => tf.Tensor = tf.cus
 
 /**
  * The straight-through rounding of `y` [..., K] (float32, non-empty): the values of
- * `straightThroughRoundReference`, in one kernel on cpu and wasm. The caller checks `y`.
+ * `straightThroughRoundReference`, in one kernel on cpu, wasm and tensorflow. The caller checks `y`.
  *
  * @example
  * const hard = straightThroughRound(tf.tensor2d([[0.2, 0.5, 0.3], [0.6, 0.3, 0.1]]));   // [[0, 1, 0], [1, 0, 0]]
@@ -73,7 +74,7 @@ function roundKernel(storeOf: (backend: unknown) => Float32Store): tf.KernelFunc
   };
 }
 
-registerFusedKernel(ROUND, { cpu: roundKernel(cpuStore), wasm: roundKernel(wasmStore) }, {
+registerFusedKernel(ROUND, { cpu: roundKernel(cpuStore), wasm: roundKernel(wasmStore), tensorflow: straightThroughRoundTensorflow }, {
   // A copy of dy: the engine disposes what a gradient returns, and dy belongs to the tape.
   gradFunc: (dy) => ({ y: () => tf.clone(dy as tf.Tensor) }),
 });
