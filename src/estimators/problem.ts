@@ -3,6 +3,7 @@
  * its logits, and the checks and small pieces of maths the estimators share.
  */
 import * as tf from '@tensorflow/tfjs';
+import { logSoftmax } from '../kernels/log-softmax';
 import { TensorInput, toFloatTensor } from '../distributions/checks';
 import { fail } from '../validate';
 
@@ -87,7 +88,7 @@ export function jointLogProb(family: Family, logits: tf.Tensor, y: tf.Tensor): t
   // Categorical: Σ_k y_k log π_k with log π = logSoftmax(logits).
   // Bernoulli:   y·l − softplus(l), i.e. y log σ(l) + (1 − y) log σ(−l) without cancelling.
   const perEntry = family === 'categorical'
-    ? tf.mul(y, tf.logSoftmax(logits))
+    ? tf.mul(y, logSoftmax(logits))
     : tf.sub(tf.mul(y, logits), tf.softplus(logits));
   return tf.sum(tf.reshape(perEntry, [n, -1]), 1) as tf.Tensor1D;
 }

@@ -19,9 +19,9 @@ const BACKWARD = fusedKernelName('LogSoftmaxGrad');
  * const l = logSoftmax(tf.tensor1d([1, 2, 0]));   // [−1.4076, −0.4076, −2.4076]
  * l.dispose();
  */
-export function logSoftmax(logits: tf.Tensor): tf.Tensor {
+export function logSoftmax<T extends tf.Tensor>(logits: T): T {
   if (!hasFusedKernel(FORWARD) || logits.dtype !== 'float32' || logits.rank < 1 || logits.size === 0) return tf.logSoftmax(logits);
-  return runFusedKernel<tf.Tensor>(FORWARD, { logits }, {});
+  return runFusedKernel<T>(FORWARD, { logits }, {});
 }
 
 /** tf.logSoftmax's gradient, dy − (Σ dy) · exp(value), op by op, for a backend without the backward kernel. */

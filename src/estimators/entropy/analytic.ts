@@ -6,6 +6,7 @@
  *     discrete random variables", ICLR.
  */
 import * as tf from '@tensorflow/tfjs';
+import { logSoftmax } from '../../kernels/log-softmax';
 import { TensorInput } from '../../distributions/checks';
 import { fail } from '../../validate';
 import { categoricalLogRatio, entropyOrKL, TermBody, withTermProblem } from './problem';
@@ -16,7 +17,7 @@ export type AnalyticOptions = Record<string, never>;
 /** Σ_k π_k c_k per variable, with c the log-ratio (log π − log p, or log π): logits [...batch, K] → [...batch]. */
 export function analyticLogRatio(logits: tf.Tensor, logPrior: tf.Tensor | null): tf.Tensor {
   return tf.tidy(() => {
-    const logPi = tf.logSoftmax(logits);
+    const logPi = logSoftmax(logits);
     return tf.sum(tf.mul(tf.exp(logPi), categoricalLogRatio(logPi, logPrior)), -1);
   });
 }

@@ -5,6 +5,7 @@
  * [1] Maddison, Mnih & Teh 2017, "The Concrete distribution".
  */
 import * as tf from '@tensorflow/tfjs';
+import { logSoftmax } from '../../kernels/log-softmax';
 import { concreteLogDensity } from '../../kernels/concrete-log-density';
 import { concreteMeanLogRatio } from '../../kernels/concrete-monte-carlo';
 import { checkPositive, orDefault } from '../../validate';
@@ -41,7 +42,7 @@ export const concreteMonteCarloBody: TermBody<ConcreteKLOptions> = (problem, opt
   const priorTemperature = logPrior === null ? temperature : checkPositive(fn, 'priorTemperature', orDefault(options.priorTemperature, temperature));
   // Sampling, the densities and the mean in one kernel where it runs (src/kernels/concrete-monte-carlo.ts).
   const noise = relaxedNoise(problem, options);
-  return entropyOrKL(problem, concreteMeanLogRatio(logits, noise, tf.logSoftmax(logits), logPrior, temperature, priorTemperature));
+  return entropyOrKL(problem, concreteMeanLogRatio(logits, noise, logSoftmax(logits), logPrior, temperature, priorTemperature));
 };
 
 /**

@@ -4,6 +4,7 @@
  * log q − log p that every variant but the Concrete one averages.
  */
 import * as tf from '@tensorflow/tfjs';
+import { logSoftmax } from '../../kernels/log-softmax';
 import { readStats, received, TensorInput, toFloatTensor } from '../../distributions/checks';
 import { fail } from '../../validate';
 
@@ -85,7 +86,7 @@ function priorLogProbs(fn: string, prior: PriorArgument, logits: tf.Tensor): tf.
     fail(fn, prior.arg, `of a shape that broadcasts against the logits' [${logits.shape.join(', ')}] (last axis K = ${K})`, tensor);
   }
   checkFinite(fn, prior.arg, prior.value, tensor);
-  return tf.logSoftmax(tensor);
+  return logSoftmax(tensor);
 }
 
 /** True if `shape` broadcasts against `target` without changing it: no extra axes, each axis 1 or equal, K equal. */

@@ -3,6 +3,7 @@
  * Gumbel noise behind them), and the mean of the log-ratio at sample points.
  */
 import * as tf from '@tensorflow/tfjs';
+import { logSoftmax } from '../../kernels/log-softmax';
 import { RelaxedOneHotCategorical } from '../../distributions';
 import { gumbelNoise } from '../../distributions/noise';
 import { toRandom } from '../../random';
@@ -49,7 +50,7 @@ export function relaxedNoise(problem: CheckedTermProblem, options: RelaxedOption
  */
 export function meanLogRatioAt(points: tf.Tensor, problem: CheckedTermProblem): tf.Tensor {
   return tf.tidy(() => {
-    const c = categoricalLogRatio(tf.logSoftmax(problem.logits), problem.logPrior);
+    const c = categoricalLogRatio(logSoftmax(problem.logits), problem.logPrior);
     return tf.mean(tf.sum(tf.mul(points, c), -1), 0);
   });
 }

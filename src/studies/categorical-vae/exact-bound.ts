@@ -10,6 +10,7 @@
  * (a test checks that the two agree).
  */
 import * as tf from '@tensorflow/tfjs';
+import { logSoftmax } from '../../kernels/log-softmax';
 import { guardedVariableGrads } from '../../estimators/guarded-gradient';
 import { checkPositiveInteger, fail, orDefault } from '../../validate';
 import { CategoricalVae, checkVae } from './categorical-vae';
@@ -69,7 +70,7 @@ function boundOf(model: CategoricalVae, x: tf.Tensor2D, S: number): tf.Scalar {
     // Code c has class ⌊c / K^(N−1−n)⌋ mod K at latent n.
     const classes = Int32Array.from({ length: C * N }, (_, i) => Math.floor(Math.floor(i / N) / K ** (N - 1 - (i % N))) % K);
     const codes = tf.cast(tf.oneHot(tf.tensor1d(classes, 'int32'), K), 'float32').reshape([C, 1, N, K]);
-    const logPi = tf.expandDims(tf.logSoftmax(model.encode(x)), 0); // [1, b, N, K]
+    const logPi = tf.expandDims(logSoftmax(model.encode(x)), 0); // [1, b, N, K]
     const logQ = tf.sum(tf.mul(codes, logPi), [2, 3]); // [C, b]
     const decoded = model.decode(tf.reshape(tf.tile(codes, [1, b, 1, 1]), [C * b, N * K]));
     const recon = tf.reshape(model.logLikelihood(tf.tile(x, [C, 1]), decoded), [C, b]);

@@ -31,6 +31,7 @@
  * [2] Jang, Gu & Poole 2017, "Categorical reparameterization with Gumbel-Softmax".
  */
 import * as tf from '@tensorflow/tfjs';
+import { logSoftmax } from '../../kernels/log-softmax';
 import { discreteSample } from '../../distributions/exact-draws';
 import { RelaxedOneHotCategorical } from '../../distributions';
 import { centredLosses, MovingAverageBaseline } from '../../estimators/baselines';
@@ -76,7 +77,7 @@ export function vaeObjective(model: CategoricalVae, x: tf.Tensor2D, options: Vae
   checkObjectiveSizes(fn, model, b, o);
   return tf.tidy(() => {
     const logits = model.encode(x);
-    const logPi = tf.logSoftmax(logits); // [b, N, K]
+    const logPi = logSoftmax(logits); // [b, N, K]
     const relaxedCodes = o.estimator === 'gumbel-softmax' || o.estimator === 'st-gumbel-softmax';
     // Relaxed samples y [S, b, N, K], kept at or above 2^−126 by the sampler: at low τ a
     // coordinate can underflow to 0, whose log (in 'concrete-monte-carlo') is −∞. The
@@ -176,10 +177,10 @@ function klTerm(logits: tf.Tensor, y: tf.Tensor | null, kl: VaeKlTerm, temperatu
     // The uniform prior. The Concrete density reads K from its logits [K]; the log-mass
     // terms take one value broadcast over the classes (an upload, not a kernel).
     if (kl === 'concrete-monte-carlo') {
-      return tf.sum(concreteLogRatio(tf.logSoftmax(logits), tf.fill([K], -Math.log(K)), y!, temperature, priorTemperature), -1);
+      return tf.sum(concreteLogRatio(logSoftmax(logits), tf.fill([K], -Math.log(K)), y!, temperature, priorTemperature), -1);
     }
     const logPrior = tf.scalar(-Math.log(K));
     if (kl === 'analytic') return tf.sum(analyticLogRatio(logits, logPrior), -1);
-    return tf.sum(tf.mul(y!, categoricalLogRatio(tf.logSoftmax(logits), logPrior)), [-2, -1]);
+    return tf.sum(tf.mul(y!, categoricalLogRatio(logSoftmax(logits), logPrior)), [-2, -1]);
   });
 }

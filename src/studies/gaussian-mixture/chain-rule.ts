@@ -24,6 +24,7 @@
  * float32: x + x for 2x, a broadcast scalar for a filled tensor, no casts of float32 to float32.
  */
 import * as tf from '@tensorflow/tfjs';
+import { logSoftmax } from '../../kernels/log-softmax';
 import { fusedExpectation, fusedLogProbGrad, hasFusedExpectation, hasFusedLogProbGrad } from './fused-bucket-gradients';
 import { fusedMeanSquare, fusedMeanSquareGrad, hasFusedMeanSquare, hasFusedMeanSquareGrad } from './fused-mean-square';
 import { GaussianMixtureModel, modelConstants } from './model';
@@ -133,6 +134,6 @@ export function logProbGradient(logP: tf.Tensor, buckets: tf.Tensor2D, losses: t
   if (hasFusedLogProbGrad()) return fusedLogProbGrad(logP, buckets, losses, n);
   const weights = tf.mul(tf.div(1, n), losses);
   const dLogProbs = tf.reshape(tf.sum(tf.mul(weights, buckets), 0), logP.shape); // Σ_i w_i s_i / n, [1, K]
-  const probs = tf.exp(tf.logSoftmax(logP)); // the softmax as the logSoftmax gradient computes it
+  const probs = tf.exp(logSoftmax(logP)); // the softmax as the logSoftmax gradient computes it
   return tf.sub(dLogProbs, tf.mul(tf.sum(dLogProbs, 1, true), probs));
 }

@@ -3,6 +3,7 @@
  * and the spread of the surprisal −log q(y), which sets the Monte Carlo standard error.
  */
 import * as tf from '@tensorflow/tfjs';
+import { logSoftmax } from '../../kernels/log-softmax';
 import { TensorInput } from '../../distributions/checks';
 import { categoricalEntropy } from '../../estimators/entropy';
 import { withCategoryVector } from './category-vector';
@@ -42,7 +43,7 @@ export function exactEntropy(logits: TensorInput): EntropyValueAndGrad {
  */
 export function surprisalStd(logits: TensorInput): number {
   return withCategoryVector('surprisalStd', 'logits', logits, (l) => tf.tidy(() => {
-    const logPi = tf.logSoftmax(l);
+    const logPi = logSoftmax(l);
     const pi = tf.exp(logPi);
     const h = tf.neg(tf.sum(tf.mul(pi, logPi)));
     const second = tf.sum(tf.mul(pi, tf.square(logPi)));

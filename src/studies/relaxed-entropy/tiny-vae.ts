@@ -9,6 +9,7 @@
  * measured against: the unbiased reference the entropy source asks for.
  */
 import * as tf from '@tensorflow/tfjs';
+import { logSoftmax } from '../../kernels/log-softmax';
 import { Received, TensorInput, toFloatTensor } from '../../distributions/checks';
 import { analyticLogRatio } from '../../estimators/entropy/analytic';
 import { guardedVariableGrads } from '../../estimators/guarded-gradient';
@@ -141,7 +142,7 @@ function negativeElbo(model: CategoricalVae, x: tf.Tensor2D): tf.Scalar {
   const { numLatents: N, numCategories: K } = model, [b] = x.shape;
   return tf.tidy(() => {
     const logits = model.encode(x); // [b, N, K]
-    const logPi = tf.logSoftmax(logits);
+    const logPi = logSoftmax(logits);
     const z = latentConfigurations(N, K); // [C, N, K]
     const C = z.shape[0];
     // log q(z | x) = Σ_n log π_{n, z_n}: [b, C].
