@@ -1,10 +1,10 @@
 /**
- * The fused kernels on the `tensorflow` backend (tfjs-node): the relaxed sampler's two
- * and the straight-through rounding. Each runs the TensorFlow ops of its op-by-op
- * reference, in the reference's order, so it gives the reference's float32 numbers
- * (TensorFlow's exp, and its flushing of subnormal numbers, included); what it saves is
- * the engine's dispatch and the tape's bookkeeping of each op (about 10 µs an op), by
- * calling the backend's kernels directly from inside one kernel.
+ * The fused kernels on the `tensorflow` backend (tfjs-node): the relaxed sampler's two,
+ * the straight-through rounding and logSoftmax's two. Each runs the TensorFlow ops of
+ * its op-by-op reference, in the reference's order, so it gives the reference's float32
+ * numbers (TensorFlow's exp, and its flushing of subnormal numbers, included); what it
+ * saves is the engine's dispatch and the tape's bookkeeping of each op (about 10 µs an
+ * op), by calling the backend's kernels directly from inside one kernel.
  */
 import * as tf from '@tensorflow/tfjs';
 import { TINY } from '../distributions/noise';
