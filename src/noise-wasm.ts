@@ -10,7 +10,7 @@
  * remain the readable reference (test/random-wasm.test.ts compares the two).
  */
 import { NOISE_WASM_BASE64 } from './noise-wasm-bytes';
-import { compileModule, instantiate } from './wasm-module';
+import { compileModule, instantiate, LazyKernels } from './wasm-module';
 
 /**
  * Below this many draws a call stays in JavaScript: entering the module, syncing the
@@ -53,17 +53,14 @@ interface NoiseExports {
   toNormal(n: number): void;
 }
 
-let kernels: NoiseKernels | null | undefined; // undefined: not compiled yet
-let enabled = true;
+const kernels = new LazyKernels(compile);
 
 /**
  * The WebAssembly kernels for a call of `n` draws, or null where JavaScript should
  * make them: too few draws to pay for the call, WebAssembly unavailable, or switched off.
  */
 export function noiseKernelsFor(n: number): NoiseKernels | null {
-  if (n < WASM_MIN_DRAWS || !enabled) return null;
-  if (kernels === undefined) kernels = compile();
-  return kernels;
+  return n < WASM_MIN_DRAWS ? null : kernels.get();
 }
 
 /**
@@ -72,14 +69,12 @@ export function noiseKernelsFor(n: number): NoiseKernels | null {
  * the two paths.
  */
 export function setWasmNoise(on: boolean): boolean {
-  const previous = enabled;
-  enabled = on;
-  return previous;
+  return kernels.use(on);
 }
 
 /** Whether the module compiled here (false before the first bulk call). */
 export function wasmNoiseLoaded(): boolean {
-  return kernels !== undefined && kernels !== null;
+  return kernels.loaded;
 }
 
 function compile(): NoiseKernels | null {

@@ -45,3 +45,34 @@ export function instantiate(module: object, imports: object): unknown | null {
     return null;
   }
 }
+
+/**
+ * A module's compiled kernels, made on first use and kept (null where they cannot be
+ * made), with a process-wide switch: tests and benchmarks turn a WebAssembly path off to
+ * compare it with its JavaScript path, which gives the same numbers.
+ */
+export class LazyKernels<T> {
+  private made: T | null | undefined; // undefined: not made yet
+  private enabled = true;
+
+  constructor(private readonly make: () => T | null) {}
+
+  /** The kernels, or null where they cannot be made or are switched off. */
+  get(): T | null {
+    if (!this.enabled) return null;
+    if (this.made === undefined) this.made = this.make();
+    return this.made;
+  }
+
+  /** Switches the kernels on or off and returns the previous setting. */
+  use(on: boolean): boolean {
+    const previous = this.enabled;
+    this.enabled = on;
+    return previous;
+  }
+
+  /** Whether the kernels were made (false before the first `get`). */
+  get loaded(): boolean {
+    return this.made !== undefined && this.made !== null;
+  }
+}

@@ -10,7 +10,7 @@
  * loop runs, which remains the readable reference (test/fused-concrete-monte-carlo.test.ts
  * compares the two).
  */
-import { compileModule, instantiate, WASM_PAGE_BYTES } from '../wasm-module';
+import { compileModule, instantiate, LazyKernels, WASM_PAGE_BYTES } from '../wasm-module';
 import { CONCRETE_MONTE_CARLO_WASM_BASE64 } from './concrete-monte-carlo-wasm-bytes';
 import { DensityConstants } from './concrete-log-density';
 
@@ -58,14 +58,11 @@ export function fitsWasmLoop({ logits, prior, q }: ConcreteRows): boolean {
   return logits.length <= WASM_MAX_LOGITS && (prior === null || prior.length === q.K || prior.length === logits.length);
 }
 
-let kernel: ConcreteRowsKernel | null | undefined; // undefined: not compiled yet
-let enabled = true;
+const kernel = new LazyKernels(compile);
 
 /** The WebAssembly loop, or null where the JavaScript loop should run (unavailable, or switched off). */
 export function concreteRowsKernel(): ConcreteRowsKernel | null {
-  if (!enabled) return null;
-  if (kernel === undefined) kernel = compile();
-  return kernel;
+  return kernel.get();
 }
 
 /**
@@ -77,9 +74,7 @@ export function concreteRowsKernel(): ConcreteRowsKernel | null {
  * useWasmConcreteRows(before);
  */
 export function useWasmConcreteRows(on: boolean): boolean {
-  const previous = enabled;
-  enabled = on;
-  return previous;
+  return kernel.use(on);
 }
 
 function compile(): ConcreteRowsKernel | null {

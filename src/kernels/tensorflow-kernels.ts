@@ -10,9 +10,6 @@ import * as tf from '@tensorflow/tfjs';
 import { TINY } from '../distributions/noise';
 import { kernelRunner } from './backend-kernels';
 
-/** The clamp's bounds, read once (see relaxed-softmax.ts). */
-const LOWEST = TINY;
-
 /** tfjs-node's kernels return engine tensors; the intermediates are freed here. */
 const free = (...tensors: tf.TensorInfo[]) => { for (const t of tensors) (t as tf.Tensor).dispose(); };
 
@@ -24,7 +21,7 @@ const free = (...tensors: tf.TensorInfo[]) => { for (const t of tensors) (t as t
 export function relaxedForwardTensorflow({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
   const run = kernelRunner('tensorflow', backend);
   const { logits, noise } = inputs as { logits: tf.TensorInfo; noise: tf.TensorInfo };
-  const tau = tf.scalar(attrs!.temperature as number), one = tf.scalar(1), lowest = tf.scalar(LOWEST);
+  const tau = tf.scalar(attrs!.temperature as number), one = tf.scalar(1), lowest = tf.scalar(TINY);
   const perturbed = run('Add', { a: logits, b: noise });
   const scores = run('RealDiv', { a: perturbed, b: tau });
   const unclamped = run('Softmax', { logits: scores }, { dim: noise.shape.length - 1 });
@@ -43,7 +40,7 @@ export function relaxedForwardTensorflow({ inputs, backend, attrs }: Parameters<
 export function relaxedBackwardTensorflow({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const run = kernelRunner('tensorflow', backend);
   const { dy, y } = inputs as { dy: tf.TensorInfo; y: tf.TensorInfo };
-  const tau = tf.scalar(attrs!.temperature as number), one = tf.scalar(1), lowest = tf.scalar(LOWEST);
+  const tau = tf.scalar(attrs!.temperature as number), one = tf.scalar(1), lowest = tf.scalar(TINY);
   const above = run('GreaterEqual', { a: y, b: lowest }), below = run('LessEqual', { a: y, b: one });
   const inside = run('LogicalAnd', { a: above, b: below });
   const zeros = run('ZerosLike', { x: dy });

@@ -11,7 +11,7 @@
  * the module does the same on request, so that the weights stay bit-identical to the
  * backend's own update there as well as on wasm and cpu (test/adam.test.ts).
  */
-import { compileModule, instantiate, WASM_PAGE_BYTES, webAssembly } from '../wasm-module';
+import { compileModule, instantiate, LazyKernels, WASM_PAGE_BYTES, webAssembly } from '../wasm-module';
 import { ADAM_WASM_BASE64 } from './adam-wasm-bytes';
 
 /** The largest number of weights kept on the host: four vectors of them fill 1 GiB. */
@@ -38,7 +38,7 @@ interface AdamExports {
 /** The smallest positive normal float32, 2^−126: below it the tensorflow backend flushes to zero. */
 const SMALLEST_NORMAL = 2 ** -126;
 
-let compiled: object | null | undefined; // undefined: not compiled yet
+const compiled = new LazyKernels(() => compileModule(ADAM_WASM_BASE64));
 
 /** The magnitude below which the module flushes a number to zero: 2^−126, or 0 for none. */
 const tininess = (flushSubnormals: boolean) => (flushSubnormals ? SMALLEST_NORMAL : 0);
@@ -83,15 +83,15 @@ export class HostAdamState {
       length += Math.ceil(size / 4) * 4;
     }
     if (length > HOST_ADAM_MAX_WEIGHTS) return null;
-    if (compiled === undefined) compiled = compileModule(ADAM_WASM_BASE64);
-    if (compiled === null) return null;
+    const module = compiled.get();
+    if (module === null) return null;
     let memory: { buffer: ArrayBuffer };
     try {
       memory = new (webAssembly()!.Memory)({ initial: Math.max(1, Math.ceil((16 * length) / WASM_PAGE_BYTES)) });
     } catch {
       return null;
     }
-    const instance = instantiate(compiled, { host: { memory } });
+    const instance = instantiate(module, { host: { memory } });
     return instance === null ? null : new HostAdamState(instance as AdamExports, memory, offsets, length);
   }
 
